@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2 models, sessions, migrations and repositories for the shot library."""

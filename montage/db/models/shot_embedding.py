@@ -1,0 +1,22 @@
+"""Embedding vectors per shot and channel, kept in SQL so FAISS indexes can always be rebuilt from the DB."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from montage.db.base import Base
+
+
+class ShotEmbedding(Base):
+    """One float32 vector (raw little-endian bytes) of one shot in one channel (``text`` or ``visual``)."""
+
+    __tablename__ = "shot_embeddings"
+
+    shot_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("shots.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    model_id: Mapped[str] = mapped_column(String(255), index=True)
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,1 @@
+"""Keyword-only data functions over sessions; one module per aggregate."""

@@ -1,0 +1,5 @@
+"""`python -m api.cli` runs the montage command line."""
+
+from api.cli.app import main
+
+main()

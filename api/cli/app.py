@@ -1,0 +1,30 @@
+"""The `montage` command line: one Typer app; `api` is the composition root that wires the stages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from api.cli.context import configure_logging
+from api.cli.demo_command import demo_command
+from api.cli.doctor_command import doctor_command
+from api.cli.index_commands import index_command, search_command
+from api.cli.library_commands import library_app
+
+app = typer.Typer(help="montage: articles in, narrated videos cut from real footage out.", no_args_is_help=True)
+app.command("index")(index_command)
+app.command("search")(search_command)
+app.command("doctor")(doctor_command)
+app.command("demo")(demo_command)
+app.add_typer(library_app, name="library")
+
+
+@app.callback()
+def _root(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug output.")] = False) -> None:
+    configure_logging(verbose)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,80 @@
+"""`montage index` and `montage search`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from api.cli.context import CliContext, console, fail
+from api.cli.rich_progress import RichProgress
+from indexer.runner import IndexRequest, run_index
+from montage.errors import MontageError
+from montage.search.shot_search import search_shots
+
+
+def index_command(
+    paths: Annotated[list[Path], typer.Argument(help="Video files or folders to index.")],
+    manifest: Annotated[list[Path] | None, typer.Option("--manifest", "-m", help="Manifest CSV/JSON.")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Re-analyse unchanged files too.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Index footage: new, changed and deleted files are handled; unchanged files are skipped."""
+    ctx = CliContext()
+    try:
+        with RichProgress() as progress:
+            report = run_index(
+                ctx.settings, ctx.db, ctx.channels, IndexRequest(list(paths), list(manifest or []), full), progress
+            )
+    except MontageError as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        print(json.dumps(report.to_json(), indent=2, default=str))
+        return
+    console.print(
+        f"indexed {report.indexed}, unchanged {report.unchanged}, text refreshed {report.text_refreshed}, "
+        f"deleted {report.deleted}, failed {len(report.failed)}; {report.shots_written} shots; "
+        f"{report.media_seconds:.1f} s of footage in {report.seconds:.1f} s ({report.realtime_factor:.1f}x realtime)"
+    )
+    for failure in report.failed:
+        console.print(f"[red]failed[/] {failure['path']}: {failure['code']}: {failure['message']}")
+    for problem in report.manifest_problems:
+        console.print(f"[yellow]manifest[/] {problem}")
+    for sync in report.channels:
+        console.print(f"{sync.channel} channel: {sync.vectors} vectors, model {sync.model_id}")
+    if report.visual_channel != "available":
+        console.print(f"[yellow]visual channel {report.visual_channel}[/]")
+
+
+def search_command(
+    query: Annotated[str, typer.Argument(help="What the shot should show.")],
+    k: Annotated[int, typer.Option("--k", "-k", min=1, max=1000, help="Number of results.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+) -> None:
+    """Search the library by meaning; shows each hit's score parts."""
+    ctx = CliContext()
+    try:
+        hits = search_shots(
+            ctx.db.sessions, ctx.channels, query, k=k, index_dir=ctx.settings.index_dir, settings=ctx.settings.search
+        )
+    except MontageError as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        print(json.dumps([hit.to_json() for hit in hits], indent=2, ensure_ascii=False))
+        return
+    table = Table("#", "score", "text", "visual", "path", "start–end", "title")
+    for rank, hit in enumerate(hits, 1):
+        visual = hit.scores.get("visual")
+        table.add_row(
+            str(rank),
+            f"{hit.score:.3f}",
+            f"{hit.scores.get('text') or 0:.3f}",
+            "n/a" if visual is None else f"{visual:.3f}",
+            hit.path,
+            f"{hit.start:.2f}–{hit.end:.2f}",
+            hit.title[:40],
+        )
+    console.print(table)

@@ -1,0 +1,155 @@
+"""Write one file's index results to the database in a single transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy.orm import Session
+
+from indexer.discover import DiscoveredFile, shot_id_for
+from indexer.file_worker import FileOutcome
+from indexer.library_text import SourceText
+from montage.db.models import Shot, Source
+from montage.db.repositories.library_state import bump_revision
+from montage.db.repositories.shots import put_embeddings
+from montage.db.repositories.sources import source_by_path
+
+
+def shot_ids_for(outcome: FileOutcome) -> list[int]:
+    """Deterministic ids of the outcome's shots (content fingerprint, path and frame range)."""
+    key = f"{outcome.fingerprint}|{outcome.path}"
+    return [shot_id_for(key, shot.start_frame, shot.end_frame) for shot in outcome.shots]
+
+
+def _apply_text(source: Source, text: SourceText) -> None:
+    source.title = text.title or ""
+    source.description = text.description or ""
+    source.tags = list(text.tags)
+    source.language = text.language
+    source.license = text.license or "unknown"
+    source.attribution = text.attribution or ""
+    source.source_url = text.source_url or ""
+    source.text_digest = text.digest()
+
+
+def _replace_source(session: Session, path: str) -> None:
+    old = source_by_path(session, path)
+    if old is not None:
+        session.delete(old)
+        session.flush()
+
+
+def write_indexed(
+    session: Session,
+    *,
+    discovered: DiscoveredFile,
+    outcome: FileOutcome,
+    text: SourceText,
+    analyzer_version: str,
+    keyframe_paths: Mapping[int, str],
+    vectors: Mapping[tuple[str, str], Mapping[int, NDArray[np.float32]]],
+) -> Source:
+    """Replace whatever was stored for this path with the new source, shots and vectors; bump the revision."""
+    info = outcome.info
+    assert info is not None
+    path = str(discovered.path)
+    _replace_source(session, path)
+    source = Source(
+        path=path,
+        library_root=str(discovered.root),
+        rel_path=discovered.rel_path,
+        status="indexed",
+        content_hash=outcome.fingerprint,
+        size_bytes=outcome.size_bytes,
+        mtime_ns=outcome.mtime_ns,
+        analyzer_version=analyzer_version,
+        duration_s=info.duration_s,
+        fps_num=info.fps[0] if info.fps else None,
+        fps_den=info.fps[1] if info.fps else None,
+        is_vfr=info.is_vfr,
+        width=info.width,
+        height=info.height,
+        display_width=info.display_width,
+        display_height=info.display_height,
+        rotation=info.rotation,
+        has_audio=info.has_audio,
+        video_codec=info.video_codec,
+        partial=outcome.partial,
+        container_tags=dict(info.tags),
+        embedded_subtitles=[[c.start_s, c.end_s, c.text] for c in outcome.subtitles],
+        updated_at=datetime.now(UTC),
+    )
+    _apply_text(source, text)
+    ids = shot_ids_for(outcome)
+    source.shots = [
+        Shot(
+            id=shot_id,
+            ordinal=shot.ordinal,
+            start_frame=shot.start_frame,
+            end_frame=shot.end_frame,
+            start_s=shot.start_s,
+            end_s=shot.end_s,
+            keyframe_time_s=shot.keyframe_time_s,
+            keyframe_path=keyframe_paths.get(shot_id),
+            sharpness=shot.sharpness,
+            brightness=shot.brightness,
+            black_fraction=shot.black_fraction,
+            motion=shot.motion,
+            quality=shot.quality,
+            phash=_signed64(shot.phash),
+            text=text.shot_text(shot.start_s, shot.end_s),
+        )
+        for shot_id, shot in zip(ids, outcome.shots, strict=True)
+    ]
+    session.add(source)
+    session.flush()
+    for (channel, model_id), by_shot in vectors.items():
+        put_embeddings(session, channel=channel, model_id=model_id, vectors=by_shot)
+    bump_revision(session)
+    return source
+
+
+def write_failed(
+    session: Session, *, discovered: DiscoveredFile, outcome: FileOutcome, analyzer_version: str
+) -> Source:
+    """Record a file that could not be indexed, with the reason; its earlier shots are removed."""
+    path = str(discovered.path)
+    _replace_source(session, path)
+    source = Source(
+        path=path,
+        library_root=str(discovered.root),
+        rel_path=discovered.rel_path,
+        status="failed",
+        error_code=outcome.error_code,
+        error_message=outcome.error_message,
+        content_hash=outcome.fingerprint,
+        size_bytes=outcome.size_bytes,
+        mtime_ns=outcome.mtime_ns,
+        analyzer_version=analyzer_version,
+        updated_at=datetime.now(UTC),
+    )
+    session.add(source)
+    session.flush()
+    bump_revision(session)
+    return source
+
+
+def refresh_text(session: Session, source: Source, text: SourceText) -> None:
+    """Apply a text-only change (manifest or sidecar edited): update the source and every shot's text."""
+    _apply_text(source, text)
+    for shot in source.shots:
+        shot.text = text.shot_text(shot.start_s, shot.end_s)
+    bump_revision(session)
+
+
+def _signed64(value: int) -> int:
+    """Store an unsigned 64-bit hash in a signed BIGINT column."""
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def unsigned64(value: int) -> int:
+    """Inverse of the signed storage of 64-bit hashes."""
+    return value + (1 << 64) if value < 0 else value

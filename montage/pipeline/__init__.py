@@ -1,0 +1,1 @@
+"""The montage pipeline: article → narration → anchors → speech → candidates → timeline → render."""

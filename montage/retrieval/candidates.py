@@ -1,0 +1,126 @@
+"""Candidate shots for many queries at once: ANN candidates per channel, then exact similarities from the DB.
+
+The union of candidates over all queries is scored against every query, so each sentence sees the same
+candidate pool (stable, explainable scores) and each vector is read from the database once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy.orm import Session, sessionmaker
+
+from montage.db.models import Shot
+from montage.db.repositories.shots import shots_by_ids, vectors_for
+from montage.search.channels import TEXT, VISUAL, Channels
+from montage.search.vector_index import load_vector_index
+
+
+@dataclass(frozen=True)
+class ShotFacts:
+    """What scoring and alignment need to know about one shot, detached from the database."""
+
+    shot_id: int
+    source_id: int
+    path: str
+    rel_path: str
+    start_s: float
+    end_s: float
+    quality: float
+    text: str
+    tags: tuple[str, ...]
+    license: str
+    attribution: str
+    title: str
+    source_url: str
+    duplicate_group: int | None
+    keyframe_path: str | None
+    source_cut_points_s: tuple[float, ...]
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the shot."""
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True)
+class CandidatePool:
+    """Shots considered for a run and their similarity to each query, per channel (None = unavailable)."""
+
+    shots: dict[int, ShotFacts]
+    text_sims: NDArray[np.float32]  # (queries, shots) in ``order``
+    visual_sims: NDArray[np.float32] | None
+    order: list[int]
+
+
+def _facts(shot: Shot, cuts: dict[int, tuple[float, ...]]) -> ShotFacts:
+    source = shot.source
+    return ShotFacts(
+        shot_id=shot.id,
+        source_id=source.id,
+        path=source.path,
+        rel_path=source.rel_path,
+        start_s=shot.start_s,
+        end_s=shot.end_s,
+        quality=shot.quality,
+        text=shot.text,
+        tags=tuple(source.tags or ()),
+        license=source.license,
+        attribution=source.attribution,
+        title=source.title,
+        source_url=source.source_url,
+        duplicate_group=shot.duplicate_group,
+        keyframe_path=shot.keyframe_path,
+        source_cut_points_s=cuts.get(source.id, ()),
+    )
+
+
+def _sim_matrix(
+    session: Session, channel: str, model_id: str, order: list[int], queries: NDArray[np.float32]
+) -> NDArray[np.float32]:
+    stored = vectors_for(session, order, channel=channel, model_id=model_id)
+    matrix = np.zeros((queries.shape[0], len(order)), dtype=np.float32)
+    present = [i for i, shot_id in enumerate(order) if shot_id in stored]
+    if present:
+        vectors = np.stack([stored[order[i]] for i in present])
+        matrix[:, present] = queries @ vectors.T
+    return matrix
+
+
+def gather_candidates(
+    factory: sessionmaker[Session],
+    channels: Channels,
+    queries: list[str],
+    *,
+    index_dir: Path,
+    per_channel: int,
+) -> CandidatePool:
+    """Candidates for every query from every available channel, with exact similarities to every query."""
+    query_vectors = {TEXT: channels.text.embed_texts(queries)}
+    if channels.visual is not None:
+        query_vectors[VISUAL] = channels.visual.embed_texts(queries)
+    candidate_ids: set[int] = set()
+    for channel, vectors in query_vectors.items():
+        encoder = channels.text if channel == TEXT else channels.visual
+        assert encoder is not None
+        index = load_vector_index(index_dir, channel=channel, expected_model_id=encoder.model_id, expected_dim=encoder.dim)
+        _scores, ids = index.search(vectors, per_channel)
+        candidate_ids.update(int(i) for i in ids.ravel() if i >= 0)
+    order = sorted(candidate_ids)
+    with factory() as session:
+        shots = shots_by_ids(session, order)
+        cuts: dict[int, tuple[float, ...]] = {}
+        for shot in shots.values():
+            source = shot.source
+            if source.id not in cuts:
+                cuts[source.id] = tuple(sorted(s.start_s for s in source.shots if s.start_s > 0))
+        facts = {shot_id: _facts(shot, cuts) for shot_id, shot in shots.items()}
+        order = [i for i in order if i in facts]
+        text_sims = _sim_matrix(session, TEXT, channels.text.model_id, order, query_vectors[TEXT])
+        visual_sims = None
+        if channels.visual is not None:
+            visual_sims = _sim_matrix(session, VISUAL, channels.visual.model_id, order, query_vectors[VISUAL])
+    return CandidatePool(shots=facts, text_sims=text_sims, visual_sims=visual_sims, order=order)

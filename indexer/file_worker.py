@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from indexer.analysis_types import AnalysisOptions
@@ -80,7 +80,7 @@ def process_file(job: FileJob) -> FileOutcome:
     started = time.perf_counter()
     stat = job.path.stat()
     fingerprint = content_fingerprint(job.path) if stat.st_size > 0 else "empty"
-    base = {"path": job.path, "fingerprint": fingerprint, "size_bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    base = FileOutcome(path=job.path, fingerprint=fingerprint, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns)
     try:
         if stat.st_size == 0:
             raise MediaError("the file is empty (0 bytes)", code="empty_file")
@@ -93,11 +93,16 @@ def process_file(job: FileJob) -> FileOutcome:
             except MontageError:
                 cues = []
     except MontageError as exc:
-        return FileOutcome(**base, error_code=exc.code, error_message=exc.message,  # type: ignore[arg-type]
-                           seconds=time.perf_counter() - started)
+        return replace(
+            base, error_code=exc.code, error_message=exc.message, seconds=time.perf_counter() - started
+        )
     except Exception as exc:  # a bug or an unexpected library error must not stop the run
-        return FileOutcome(**base, error_code="analysis_failed",  # type: ignore[arg-type]
-                           error_message=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - started)
+        return replace(
+            base,
+            error_code="analysis_failed",
+            error_message=f"{type(exc).__name__}: {exc}",
+            seconds=time.perf_counter() - started,
+        )
     shots = [
         ShotResult(
             ordinal=i,
@@ -116,8 +121,8 @@ def process_file(job: FileJob) -> FileOutcome:
         )
         for i, shot in enumerate(analysis.shots)
     ]
-    return FileOutcome(
-        **base,  # type: ignore[arg-type]
+    return replace(
+        base,
         info=info,
         shots=shots,
         subtitles=cues,

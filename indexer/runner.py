@@ -21,7 +21,6 @@ from pathlib import Path
 
 from PIL import Image
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from indexer.analysis_types import AnalysisOptions
 from indexer.discover import DiscoveredFile, content_fingerprint, discover
@@ -102,7 +101,9 @@ def analysis_options(settings: Settings) -> AnalysisOptions:
 
 def analyzer_version(settings: Settings) -> str:
     """A short hash of everything that changes analysis results: code version and analysis options."""
-    payload = json.dumps({"code": ANALYZER_CODE_VERSION, "options": settings.index.model_dump(exclude={"workers"})})
+    payload = json.dumps(
+        {"code": ANALYZER_CODE_VERSION, "options": settings.index.model_dump(exclude={"workers"})}
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
@@ -117,7 +118,9 @@ def _load_manifests(paths: Iterable[Path], report: IndexReport) -> Manifest | No
     return merged
 
 
-def _source_text(found: DiscoveredFile, manifest: Manifest | None, tags: dict[str, str], cues: list[Cue]) -> SourceText:
+def _source_text(
+    found: DiscoveredFile, manifest: Manifest | None, tags: dict[str, str], cues: list[Cue]
+) -> SourceText:
     return build_source_text(
         found.path, root=found.root, manifest=manifest, container_tags=tags, embedded_subtitles=cues
     )
@@ -134,7 +137,9 @@ class _Run:
     version: str
     manifest: Manifest | None
 
-    def classify(self, found: list[DiscoveredFile], full: bool) -> tuple[list[DiscoveredFile], list[DiscoveredFile]]:
+    def classify(
+        self, found: list[DiscoveredFile], full: bool
+    ) -> tuple[list[DiscoveredFile], list[DiscoveredFile]]:
         """Split discovered files into (to analyse, unchanged)."""
         todo: list[DiscoveredFile] = []
         unchanged: list[DiscoveredFile] = []
@@ -191,7 +196,10 @@ class _Run:
                 keyframe_paths[shot_id] = str(self.keyframes.save_bytes(shot_id, shot.keyframe_jpeg))
                 if self.channels.visual is not None:
                     images[shot_id] = self.keyframes.load(shot_id)
-        texts = {shot_id: text.shot_text(shot.start_s, shot.end_s) for shot_id, shot in zip(ids, outcome.shots, strict=True)}
+        texts = {
+            shot_id: text.shot_text(shot.start_s, shot.end_s)
+            for shot_id, shot in zip(ids, outcome.shots, strict=True)
+        }
         vectors = {(TEXT, self.channels.text.model_id): text_vectors(self.channels.text, texts)}
         if self.channels.visual is not None:
             vectors[(VISUAL, self.channels.visual.model_id)] = visual_vectors(self.channels.visual, images)
@@ -218,7 +226,9 @@ class _Run:
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=self.settings.index.workers, mp_context=context) as pool:
                 futures: dict[Future[FileOutcome], DiscoveredFile] = {
-                    pool.submit(process_file, FileJob(item.path, options, self.settings.index.probe_timeout_s)): item
+                    pool.submit(
+                        process_file, FileJob(item.path, options, self.settings.index.probe_timeout_s)
+                    ): item
                     for item in pending
                 }
                 pending = []
@@ -227,15 +237,21 @@ class _Run:
                     try:
                         outcome = future.result()
                     except BrokenProcessPool:
-                        pending.append(item)  # the pool died (a decoder crashed); retry the rest in a new pool
+                        pending.append(
+                            item
+                        )  # the pool died (a decoder crashed); retry the rest in a new pool
                         continue
                     self.store(item, outcome)
                     self.progress.advance(1, item.rel_path)
             if pending:
                 crashed = pending.pop(0)
                 outcome = FileOutcome(
-                    path=crashed.path, fingerprint="", size_bytes=crashed.path.stat().st_size, mtime_ns=0,
-                    error_code="worker_crashed", error_message="the analysis process crashed on this file",
+                    path=crashed.path,
+                    fingerprint="",
+                    size_bytes=crashed.path.stat().st_size,
+                    mtime_ns=0,
+                    error_code="worker_crashed",
+                    error_message="the analysis process crashed on this file",
                 )
                 self.store(crashed, outcome)
                 self.progress.advance(1, crashed.rel_path)
@@ -287,7 +303,9 @@ def run_index(
     for root in roots:
         if not root.exists():
             raise InputError(f"no such file or folder: {root}", code="path_not_found")
-    report = IndexReport(visual_channel="available" if channels.visual else f"unavailable: {channels.visual_reason}")
+    report = IndexReport(
+        visual_channel="available" if channels.visual else f"unavailable: {channels.visual_reason}"
+    )
     run = _Run(
         settings=settings,
         db=db,
@@ -327,5 +345,3 @@ def sync_only(settings: Settings, db: Database, channels: Channels) -> list[Chan
         keyframes=KeyframeStore(settings.keyframe_dir),
         exact_max_vectors=settings.search.exact_search_max_vectors,
     )
-
-

@@ -20,7 +20,9 @@ def text_vectors(encoder: TextEmbedder, texts: Mapping[int, str]) -> dict[int, N
     return {shot_id: matrix[row] for row, shot_id in enumerate(ids)}
 
 
-def visual_vectors(encoder: ImageTextEmbedder, keyframes: Mapping[int, Image.Image]) -> dict[int, NDArray[np.float32]]:
+def visual_vectors(
+    encoder: ImageTextEmbedder, keyframes: Mapping[int, Image.Image]
+) -> dict[int, NDArray[np.float32]]:
     """Embed each shot's keyframe with CLIP; shots without a keyframe are left out."""
     ids: Sequence[int] = [shot_id for shot_id, image in keyframes.items() if image is not None]
     if not ids:

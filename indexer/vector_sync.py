@@ -43,7 +43,11 @@ class ChannelSync:
 
 
 def _backfill(
-    factory: sessionmaker[Session], channels: Channels, channel: str, keyframes: KeyframeStore, batch: int = 256
+    factory: sessionmaker[Session],
+    channels: Channels,
+    channel: str,
+    keyframes: KeyframeStore,
+    batch: int = 256,
 ) -> int:
     encoder = channels.text if channel == TEXT else channels.visual
     assert encoder is not None
@@ -121,12 +125,22 @@ def sync_channel(
 
 
 def sync_vector_indexes(
-    factory: sessionmaker[Session], channels: Channels, *, index_dir: Path, keyframes: KeyframeStore, exact_max_vectors: int
+    factory: sessionmaker[Session],
+    channels: Channels,
+    *,
+    index_dir: Path,
+    keyframes: KeyframeStore,
+    exact_max_vectors: int,
 ) -> list[ChannelSync]:
     """Sync every available channel (text always; visual when CLIP is loaded)."""
     return [
         sync_channel(
-            factory, channels, channel, index_dir=index_dir, keyframes=keyframes, exact_max_vectors=exact_max_vectors
+            factory,
+            channels,
+            channel,
+            index_dir=index_dir,
+            keyframes=keyframes,
+            exact_max_vectors=exact_max_vectors,
         )
         for channel in ([TEXT, VISUAL] if channels.visual is not None else [TEXT])
     ]

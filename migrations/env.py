@@ -33,6 +33,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            transactional_ddl=True,  # SQLite and PostgreSQL both roll DDL back: all or nothing
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -13,6 +13,14 @@ from pathlib import Path
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from montage.article.options import ArticleOptions
+from montage.embedding.options import EmbeddingOptions
+from montage.narration.options import NarrationOptions
+from montage.relevance.weights import RelevanceWeights
+from montage.render.options import RenderOptions
+from montage.speech.options import SpeechOptions
+from montage.timeline.options import AlignmentOptions
+
 
 def default_data_dir() -> Path:
     """Return ``$XDG_DATA_HOME/montage`` (default ``~/.local/share/montage``)."""
@@ -53,13 +61,17 @@ class Settings(BaseSettings):
     library_roots: list[Path] = Field(default_factory=list, description="Folders footage may come from.")
     index: IndexSettings = Field(default_factory=IndexSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
-    # Option groups owned by their stages; typed loosely here and validated by each stage's own model.
-    embedding: dict[str, object] = Field(default_factory=dict)
-    article: dict[str, object] = Field(default_factory=dict)
-    speech: dict[str, object] = Field(default_factory=dict)
-    narration: dict[str, object] = Field(default_factory=dict)
-    alignment: dict[str, object] = Field(default_factory=dict)
-    render: dict[str, object] = Field(default_factory=dict)
+    # Option groups owned by their stages (each documented in its own module).
+    embedding: EmbeddingOptions = Field(default_factory=EmbeddingOptions)
+    article: ArticleOptions = Field(default_factory=ArticleOptions)
+    narration: NarrationOptions = Field(default_factory=NarrationOptions)
+    relevance: RelevanceWeights = Field(default_factory=RelevanceWeights)
+    speech: SpeechOptions = Field(default_factory=SpeechOptions)
+    alignment: AlignmentOptions = Field(default_factory=AlignmentOptions)
+    render: RenderOptions = Field(default_factory=RenderOptions)
+    candidates_per_sentence: int = Field(
+        default=60, ge=1, description="ANN candidates per channel per sentence."
+    )
 
     @field_validator("data_dir")
     @classmethod

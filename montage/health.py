@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from montage.config import Settings
 from montage.db.session import make_engine, normalise_url
-from montage.embedding import EmbeddingOptions, clip_availability
+from montage.embedding import clip_availability
 from montage.search.vector_index import read_manifest
 
 
@@ -30,7 +30,9 @@ def _program(name: str, args: list[str]) -> Check:
         return Check(name, False, "not installed (run scripts/setup.sh)")
     try:
         out = subprocess.run([path, *args], capture_output=True, text=True, timeout=10, check=False)
-        first = (out.stdout or out.stderr).strip().splitlines()[0] if (out.stdout or out.stderr).strip() else path
+        first = (
+            (out.stdout or out.stderr).strip().splitlines()[0] if (out.stdout or out.stderr).strip() else path
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return Check(name, False, f"{path} does not run: {exc}")
     return Check(name, True, first[:120])
@@ -55,7 +57,7 @@ def run_checks(settings: Settings) -> list[Check]:
         _program("ffprobe", ["-version"]),
         _database(settings),
     ]
-    options = EmbeddingOptions(**settings.embedding)
+    options = settings.embedding
     clip = clip_availability(options)
     checks.append(
         Check(

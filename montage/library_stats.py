@@ -33,7 +33,8 @@ def library_stats(session: Session, index_dir: Path) -> dict[str, object]:
             },
         }
     failed = [
-        {"path": s.path, "code": s.error_code, "message": s.error_message} for s in list_sources(session, status="failed")
+        {"path": s.path, "code": s.error_code, "message": s.error_message}
+        for s in list_sources(session, status="failed")
     ]
     by_status = count_sources_by_status(session)
     return {

@@ -11,17 +11,25 @@ from api.cli.demo_command import demo_command
 from api.cli.doctor_command import doctor_command
 from api.cli.index_commands import index_command, search_command
 from api.cli.library_commands import library_app
+from api.cli.service_commands import keys_app, serve_command, worker_command
 
-app = typer.Typer(help="montage: articles in, narrated videos cut from real footage out.", no_args_is_help=True)
+app = typer.Typer(
+    help="montage: articles in, narrated videos cut from real footage out.", no_args_is_help=True
+)
 app.command("index")(index_command)
 app.command("search")(search_command)
 app.command("doctor")(doctor_command)
 app.command("demo")(demo_command)
 app.add_typer(library_app, name="library")
+app.command("serve")(serve_command)
+app.command("worker")(worker_command)
+app.add_typer(keys_app, name="keys")
 
 
 @app.callback()
-def _root(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug output.")] = False) -> None:
+def _root(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug output.")] = False,
+) -> None:
     configure_logging(verbose)
 
 

@@ -22,14 +22,18 @@ DEMO_QUERIES = (
 )
 
 
-def demo_command(as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False) -> None:
+def demo_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+) -> None:
     """Build the demo footage library in the data directory, index it and run sample searches."""
     ctx = CliContext()
     try:
         folder, manifest = build_demo_library(ctx.settings.data_dir / "demo-library")
         console.print(f"demo library: {folder}")
         with RichProgress() as progress:
-            report = run_index(ctx.settings, ctx.db, ctx.channels, IndexRequest([folder], [manifest]), progress)
+            report = run_index(
+                ctx.settings, ctx.db, ctx.channels, IndexRequest([folder], [manifest]), progress
+            )
         console.print(
             f"indexed {report.indexed} files ({report.unchanged} unchanged), {report.shots_written} shots, "
             f"{report.realtime_factor:.1f}x realtime; visual channel {report.visual_channel}"
@@ -37,7 +41,12 @@ def demo_command(as_json: Annotated[bool, typer.Option("--json", help="Print res
         results = {}
         for query in DEMO_QUERIES:
             hits = search_shots(
-                ctx.db.sessions, ctx.channels, query, k=3, index_dir=ctx.settings.index_dir, settings=ctx.settings.search
+                ctx.db.sessions,
+                ctx.channels,
+                query,
+                k=3,
+                index_dir=ctx.settings.index_dir,
+                settings=ctx.settings.search,
             )
             results[query] = [hit.to_json() for hit in hits]
             console.print(f"[bold]{query}[/]")

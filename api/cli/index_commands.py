@@ -18,7 +18,9 @@ from montage.search.shot_search import search_shots
 
 def index_command(
     paths: Annotated[list[Path], typer.Argument(help="Video files or folders to index.")],
-    manifest: Annotated[list[Path] | None, typer.Option("--manifest", "-m", help="Manifest CSV/JSON.")] = None,
+    manifest: Annotated[
+        list[Path] | None, typer.Option("--manifest", "-m", help="Manifest CSV/JSON.")
+    ] = None,
     full: Annotated[bool, typer.Option("--full", help="Re-analyse unchanged files too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
@@ -27,7 +29,11 @@ def index_command(
     try:
         with RichProgress() as progress:
             report = run_index(
-                ctx.settings, ctx.db, ctx.channels, IndexRequest(list(paths), list(manifest or []), full), progress
+                ctx.settings,
+                ctx.db,
+                ctx.channels,
+                IndexRequest(list(paths), list(manifest or []), full),
+                progress,
             )
     except MontageError as exc:
         fail(exc, as_json=as_json)
@@ -58,7 +64,12 @@ def search_command(
     ctx = CliContext()
     try:
         hits = search_shots(
-            ctx.db.sessions, ctx.channels, query, k=k, index_dir=ctx.settings.index_dir, settings=ctx.settings.search
+            ctx.db.sessions,
+            ctx.channels,
+            query,
+            k=k,
+            index_dir=ctx.settings.index_dir,
+            settings=ctx.settings.search,
         )
     except MontageError as exc:
         fail(exc, as_json=as_json)

@@ -72,8 +72,11 @@ def shots_command(
     table = Table("shot_id", "start", "end", "frames", "quality", "text")
     for row in rows:
         table.add_row(
-            str(row["shot_id"]), str(row["start"]), str(row["end"]),
-            f"{row['start_frame']}–{row['end_frame']}", str(row["quality"]["score"]),  # type: ignore[index]
+            str(row["shot_id"]),
+            str(row["start"]),
+            str(row["end"]),
+            f"{row['start_frame']}–{row['end_frame']}",
+            str(row["quality"]["score"]),  # type: ignore[index]
             str(row["text"])[:60],
         )
     console.print(table)

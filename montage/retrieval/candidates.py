@@ -106,7 +106,9 @@ def gather_candidates(
     for channel, vectors in query_vectors.items():
         encoder = channels.text if channel == TEXT else channels.visual
         assert encoder is not None
-        index = load_vector_index(index_dir, channel=channel, expected_model_id=encoder.model_id, expected_dim=encoder.dim)
+        index = load_vector_index(
+            index_dir, channel=channel, expected_model_id=encoder.model_id, expected_dim=encoder.dim
+        )
         _scores, ids = index.search(vectors, per_channel)
         candidate_ids.update(int(i) for i in ids.ravel() if i >= 0)
     order = sorted(candidate_ids)

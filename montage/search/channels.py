@@ -32,7 +32,7 @@ class Channels:
 
 def embedding_options(settings: Settings) -> EmbeddingOptions:
     """The embedding options from ``MONTAGE_EMBEDDING__*`` settings."""
-    return EmbeddingOptions(**settings.embedding)
+    return settings.embedding
 
 
 def open_channels(settings: Settings) -> Channels:

@@ -143,7 +143,9 @@ def search_shots(
     fetch = max(k * 4, settings.candidates_per_channel)
     for channel, vector in query_vectors.items():
         model_id, dim = _model_of(channels, channel)
-        index = load_vector_index(Path(str(index_dir)), channel=channel, expected_model_id=model_id, expected_dim=dim)
+        index = load_vector_index(
+            Path(str(index_dir)), channel=channel, expected_model_id=model_id, expected_dim=dim
+        )
         _scores, ids = index.search(vector, fetch)
         candidates.update(int(i) for i in ids[0] if i >= 0)
     with factory() as session:

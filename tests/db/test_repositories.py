@@ -74,7 +74,9 @@ def test_sources_shots_embeddings_round_trip(database_url: str) -> None:
     vectors = {BIG_ID: np.ones(4, np.float32) / 2, 7: np.array([1, 0, 0, 0], np.float32)}
     with transaction(factory) as session:
         put_embeddings(session, channel="text", model_id="m1", vectors=vectors)
-        put_embeddings(session, channel="text", model_id="m1", vectors={7: np.array([0, 1, 0, 0], np.float32)})
+        put_embeddings(
+            session, channel="text", model_id="m1", vectors={7: np.array([0, 1, 0, 0], np.float32)}
+        )
         assert bump_revision(session) == 2
     with factory() as session:
         assert current_revision(session) == 2
@@ -89,7 +91,10 @@ def test_sources_shots_embeddings_round_trip(database_url: str) -> None:
         assert shot_ids_missing_embedding(session, channel="text", model_id="m2") == [7, BIG_ID]
         assert shot_ids_missing_embedding(session, channel="text", model_id="m1") == []
         assert count_sources_by_status(session) == {"indexed": 2, "failed": 1}
-        assert [s.path for s in sources_under(session, ["/lib"])] == ["/lib/broken.mp4", "/lib/street/bikes.mp4"]
+        assert [s.path for s in sources_under(session, ["/lib"])] == [
+            "/lib/broken.mp4",
+            "/lib/street/bikes.mp4",
+        ]
         found = find_source(session, "street/bikes.mp4")
         assert found is not None and found.path == "/lib/street/bikes.mp4"
     with transaction(factory) as session:

@@ -28,6 +28,8 @@ def make_clip(path: Path, segments: list[tuple[str, float]], *, description: str
     subprocess.run(args, check=True, capture_output=True)
     if description is not None:
         path.with_suffix(".json").write_text(
-            json.dumps({"title": path.stem, "description": description, "license": "CC0-1.0", "attribution": "tests"})
+            json.dumps(
+                {"title": path.stem, "description": description, "license": "CC0-1.0", "attribution": "tests"}
+            )
         )
     return path

@@ -31,12 +31,21 @@ def channels() -> Channels:
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
     root = tmp_path / "footage"
-    make_clip(root / "city" / "traffic.mp4", [("bars", 2.0), ("testsrc", 2.0)],
-              description="Cars and buses drive through a busy city intersection at rush hour.")
-    make_clip(root / "nature" / "forest.mp4", [("mandel", 2.0), ("blue", 2.0)],
-              description="A quiet forest with tall pine trees and a river in the morning mist.")
-    make_clip(root / "kitchen.mp4", [("red", 1.5), ("testsrc", 1.5)],
-              description="A chef chops vegetables in a restaurant kitchen.")
+    make_clip(
+        root / "city" / "traffic.mp4",
+        [("bars", 2.0), ("testsrc", 2.0)],
+        description="Cars and buses drive through a busy city intersection at rush hour.",
+    )
+    make_clip(
+        root / "nature" / "forest.mp4",
+        [("mandel", 2.0), ("blue", 2.0)],
+        description="A quiet forest with tall pine trees and a river in the morning mist.",
+    )
+    make_clip(
+        root / "kitchen.mp4",
+        [("red", 1.5), ("testsrc", 1.5)],
+        description="A chef chops vegetables in a restaurant kitchen.",
+    )
     return root
 
 
@@ -51,9 +60,16 @@ def setup(tmp_path: Path) -> Iterator[tuple[Settings, Database]]:
 def _assert_db_and_faiss_agree(settings: Settings, db: Database, channels: Channels) -> set[int]:
     with db.sessions() as session:
         shot_ids = {shot.id for shot in all_shots(session)}
-        stored = {int(i) for ids, _ in iter_embeddings(session, channel="text", model_id=channels.text.model_id) for i in ids}
+        stored = {
+            int(i)
+            for ids, _ in iter_embeddings(session, channel="text", model_id=channels.text.model_id)
+            for i in ids
+        }
     index = load_vector_index(
-        settings.index_dir, channel="text", expected_model_id=channels.text.model_id, expected_dim=channels.text.dim
+        settings.index_dir,
+        channel="text",
+        expected_model_id=channels.text.model_id,
+        expected_dim=channels.text.dim,
     )
     assert index.count == len(shot_ids) == len(stored)
     assert stored == shot_ids
@@ -77,8 +93,14 @@ def test_first_run_then_unchanged_skip(setup, library: Path, channels: Channels)
         cuts = [shot.start_s for shot in traffic.shots]
         assert traffic.license == "CC0-1.0"
     assert cuts[0] == 0.0 and any(abs(c - 2.0) <= 0.04 for c in cuts)  # cut at 2 s within one frame
-    hits = search_shots(db.sessions, channels, "vehicles in urban traffic", k=3, index_dir=settings.index_dir,
-                        settings=settings.search)
+    hits = search_shots(
+        db.sessions,
+        channels,
+        "vehicles in urban traffic",
+        k=3,
+        index_dir=settings.index_dir,
+        settings=settings.search,
+    )
     assert hits[0].path == "city/traffic.mp4"
     assert hits[0].scores["text"] is not None and hits[0].scores["visual"] is None
 
@@ -102,12 +124,20 @@ def test_changed_deleted_and_text_only_changes(setup, library: Path, channels: C
         kitchen = next(s for s in list_sources(session) if s.rel_path == "kitchen.mp4")
         assert len(kitchen.shots) == 3
     assert paths == ["city/traffic.mp4", "kitchen.mp4"]
-    hits = search_shots(db.sessions, channels, "frozen lake in winter", k=1, index_dir=settings.index_dir,
-                        settings=settings.search)
+    hits = search_shots(
+        db.sessions,
+        channels,
+        "frozen lake in winter",
+        k=1,
+        index_dir=settings.index_dir,
+        settings=settings.search,
+    )
     assert hits[0].path == "city/traffic.mp4"
 
 
-def test_corrupt_truncated_and_empty_files_are_recorded_not_fatal(setup, library: Path, channels: Channels) -> None:
+def test_corrupt_truncated_and_empty_files_are_recorded_not_fatal(
+    setup, library: Path, channels: Channels
+) -> None:
     settings, db = setup
     (library / "empty.mp4").write_bytes(b"")
     (library / "junk.mkv").write_bytes(np.random.default_rng(1).bytes(50_000))

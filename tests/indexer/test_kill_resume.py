@@ -47,9 +47,22 @@ def _indexed_sources(db: Path) -> int:
 def _json_stats(data_dir: Path) -> dict:
     import json
 
-    out = subprocess.run([*MONTAGE, "library", "stats", "--json"], env=_env(data_dir), capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).resolve().parents[2])
+    out = subprocess.run(
+        [*MONTAGE, "library", "stats", "--json"],
+        env=_env(data_dir),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     return json.loads(out.stdout)
+
+
+def _index(library: Path, data_dir: Path, repo: Path) -> None:
+    run = subprocess.run(
+        [*MONTAGE, "index", str(library)], env=_env(data_dir), capture_output=True, text=True, cwd=repo
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
 
 
 @pytest.mark.parametrize("kill_after_sources", [0, 2])
@@ -57,21 +70,33 @@ def test_killed_run_resumes_without_duplicates_or_losses(tmp_path: Path, kill_af
     library = tmp_path / "footage"
     names = ["bars", "testsrc", "mandel", "red", "blue", "noise"]
     for i in range(6):
-        make_clip(library / f"clip{i}.mp4", [(names[i], 1.5), (names[(i + 1) % 6], 1.5)],
-                  description=f"clip number {i}")
+        make_clip(
+            library / f"clip{i}.mp4",
+            [(names[i], 1.5), (names[(i + 1) % 6], 1.5)],
+            description=f"clip number {i}",
+        )
     repo = Path(__file__).resolve().parents[2]
 
     reference_dir = tmp_path / "reference"
-    subprocess.run([*MONTAGE, "index", str(library)], env=_env(reference_dir), check=True, capture_output=True, cwd=repo)
+    _index(library, reference_dir, repo)
     expected = _shots_per_source(reference_dir / "montage.db")
     assert len(expected) == 6 and all(n >= 2 for n in expected.values())
 
     data_dir = tmp_path / "killed"
-    process = subprocess.Popen([*MONTAGE, "index", str(library)], env=_env(data_dir), cwd=repo,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        [*MONTAGE, "index", str(library)],
+        env=_env(data_dir),
+        cwd=repo,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
-        if _indexed_sources(data_dir / "montage.db") >= kill_after_sources and (data_dir / "montage.db").exists():
+        if (
+            _indexed_sources(data_dir / "montage.db") >= kill_after_sources
+            and (data_dir / "montage.db").exists()
+        ):
             break
         time.sleep(0.05)
     assert process.poll() is None, "the run finished before it could be killed; make the library bigger"
@@ -79,7 +104,7 @@ def test_killed_run_resumes_without_duplicates_or_losses(tmp_path: Path, kill_af
     process.wait()
     assert _indexed_sources(data_dir / "montage.db") < 6
 
-    subprocess.run([*MONTAGE, "index", str(library)], env=_env(data_dir), check=True, capture_output=True, cwd=repo)
+    _index(library, data_dir, repo)
     assert _shots_per_source(data_dir / "montage.db") == expected
     stats = _json_stats(data_dir)
     text = stats["channels"]["text"]

@@ -1,0 +1,101 @@
+"""The scale-out mode: job ids travel through Dramatiq on Redis to ``montage worker`` processes.
+
+The broker runs without Dramatiq's retry and time-limit middleware: retries, time and cancellation are the
+job table's business (a message is only "run this id if it still needs running"). Workers announce
+themselves with short-lived Redis keys so the API can say whether anyone is there to run jobs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import dramatiq
+import redis
+from dramatiq.brokers.redis import RedisBroker
+
+from api.jobs.queue import WorkerPresence
+from api.service.settings import ServiceSettings
+
+ACTOR_NAME = "montage_run_job"
+PRESENCE_PREFIX = "montage:workers:"
+
+
+def make_broker(service: ServiceSettings) -> RedisBroker:
+    """A Redis broker for the configured URL, with no middleware."""
+    return RedisBroker(url=service.redis_url, middleware=[], namespace="montage")  # type: ignore[no-untyped-call]
+
+
+def declare_run_job(
+    broker: RedisBroker, service: ServiceSettings, run: Callable[[str], object]
+) -> dramatiq.Actor[[str], object]:
+    """Declare the one actor: it takes a job id and runs it."""
+
+    def montage_run_job(job_id: str) -> None:
+        run(job_id)
+
+    return dramatiq.Actor(
+        montage_run_job,
+        broker=broker,
+        actor_name=ACTOR_NAME,
+        queue_name=service.queue_name,
+        priority=0,
+        options={},
+    )
+
+
+def presence_pattern(service: ServiceSettings) -> str:
+    """The Redis key prefix of the workers serving this queue."""
+    return f"{PRESENCE_PREFIX}{service.queue_name}:"
+
+
+def _ignore(_job_id: str) -> None:
+    """The producer side never runs jobs."""
+
+
+class DramatiqQueue:
+    """``JobQueue`` over Dramatiq; ``workers()`` counts live presence keys in Redis."""
+
+    def __init__(self, service: ServiceSettings, run: Callable[[str], object] | None = None) -> None:
+        """``run`` executes a job id (worker side); the API side leaves it None and only sends."""
+        self._service = service
+        self.broker = make_broker(service)
+        self._actor = declare_run_job(self.broker, service, run or _ignore)
+        self._redis = redis.Redis.from_url(service.redis_url, socket_timeout=3, socket_connect_timeout=3)
+
+    def enqueue(self, job_id: str) -> None:
+        """Send the job id to the workers."""
+        self._actor.send(job_id)
+
+    def workers(self) -> WorkerPresence:
+        """Workers whose presence key has not expired."""
+        try:
+            pattern = presence_pattern(self._service) + "*"
+            count = sum(1 for _ in self._redis.scan_iter(match=pattern, count=100))
+        except redis.RedisError as exc:
+            return WorkerPresence(False, 0, f"Redis at {self._service.redis_url} unreachable: {exc}")
+        if count == 0:
+            return WorkerPresence(False, 0, "no `montage worker` process is running")
+        return WorkerPresence(True, count, f"{count} `montage worker` process(es) alive")
+
+    def close(self) -> None:
+        """Close the connections."""
+        self.broker.close()
+        self._redis.close()
+
+
+class PresenceBeacon:
+    """Keeps ``montage:workers:<queue>:<id>`` alive in Redis while a worker runs."""
+
+    def __init__(self, service: ServiceSettings, worker_id: str) -> None:
+        self._redis = redis.Redis.from_url(service.redis_url, socket_timeout=3, socket_connect_timeout=3)
+        self._key = presence_pattern(service) + worker_id
+        self._ttl_s = max(3, int(service.heartbeat_s * 3))
+
+    def beat(self) -> None:
+        """Refresh the key."""
+        self._redis.set(self._key, "1", ex=self._ttl_s)
+
+    def clear(self) -> None:
+        """Remove the key (clean shutdown)."""
+        self._redis.delete(self._key)
+        self._redis.close()

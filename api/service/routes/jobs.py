@@ -1,0 +1,87 @@
+"""Jobs: list, read, follow (server-sent events) and cancel."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+
+from api.jobs import states
+from api.jobs.repository import get_job, list_jobs, request_cancel
+from api.service.deps import State, Submitter
+from api.service.errors import AuthError, NotFoundError
+from api.service.job_events import job_events
+from api.service.schemas import ErrorOut, JobOut, JobPage, Responses
+
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+
+NOT_FOUND: Responses = {404: {"model": ErrorOut}}
+JobStatus = Annotated[str | None, Query(pattern="^(queued|running|succeeded|failed|cancelled)$")]
+JobKind = Annotated[str | None, Query(pattern="^(video|render|reindex)$")]
+
+
+@router.get("", response_model=JobPage, summary="List jobs, newest first")
+def list_all(
+    state: State,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 20,
+    status_: Annotated[
+        str | None, Query(alias="status", pattern="^(queued|running|succeeded|failed|cancelled)$")
+    ] = None,
+    kind: JobKind = None,
+) -> JobPage:
+    """A page of jobs; ``next`` is the URL of the following page, if any."""
+    limit = min(limit, state.service.page_size_max)
+    with state.db.sessions() as session:
+        rows, total = list_jobs(session, offset=offset, limit=limit, status=status_, kind=kind)
+    following = offset + len(rows)
+    next_url = None
+    if following < total:
+        next_url = f"/v1/jobs?offset={following}&limit={limit}"
+        next_url += "".join(f"&{k}={v}" for k, v in (("status", status_), ("kind", kind)) if v)
+    return JobPage(items=[JobOut.of(r) for r in rows], total=total, offset=offset, limit=limit, next=next_url)
+
+
+@router.get("/{job_id}", response_model=JobOut, responses=NOT_FOUND, summary="A job's status")
+def read(job_id: str, state: State) -> JobOut:
+    """Status, stage, progress, warnings (e.g. "visual channel unavailable") and error of a job."""
+    with state.db.sessions() as session:
+        job = get_job(session, job_id)
+    if job is None:
+        raise NotFoundError(f"no job {job_id}")
+    return JobOut.of(job)
+
+
+@router.get(
+    "/{job_id}/events",
+    response_class=EventSourceResponse,
+    responses=NOT_FOUND,
+    summary="Follow a job (server-sent events)",
+)
+async def events(job_id: str, state: State, request: Request) -> AsyncIterator[ServerSentEvent]:
+    """A ``job`` event with the job's state whenever it changes, then ``end`` once it is over."""
+    async for event in job_events(state, job_id, is_disconnected=request.is_disconnected):
+        yield event
+
+
+@router.post(
+    "/{job_id}/cancel",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobOut,
+    responses={**NOT_FOUND, 401: {"model": ErrorOut}, 403: {"model": ErrorOut}},
+    summary="Cancel a job",
+)
+def cancel(job_id: str, state: State, principal: Submitter) -> JobOut:
+    """A queued job is cancelled at once; a running one stops at its next check (within seconds)."""
+    with state.db.sessions() as session:
+        existing = get_job(session, job_id)
+        if existing is None:
+            raise NotFoundError(f"no job {job_id}")
+        if existing.kind == states.REINDEX and not principal.allows("admin"):
+            raise AuthError("cancelling a re-index needs the `admin` scope", code="forbidden", status=403)
+    job = request_cancel(state.db.sessions, job_id)
+    if job is None:
+        raise NotFoundError(f"no job {job_id}")
+    return JobOut.of(job)

@@ -1,0 +1,142 @@
+"""Shots: search by meaning, read one, its keyframe thumbnail and a short preview clip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from api.service.deps import State
+from api.service.errors import NotFoundError
+from api.service.library_paths import inside_library
+from api.service.previews import make_preview, preview_path
+from api.service.schemas import ErrorOut, Responses, ShotHitOut
+from montage.db.models import Shot
+
+if TYPE_CHECKING:
+    from montage.search.shot_search import ShotHit
+
+router = APIRouter(prefix="/v1/shots", tags=["shots"])
+
+NOT_FOUND: Responses = {404: {"model": ErrorOut}}
+ShotId = Annotated[int, PathParam(ge=-(2**63), le=2**63 - 1, description="A shot id.")]
+
+
+def hit_out(hit: ShotHit) -> ShotHitOut:
+    """The API view of a search hit."""
+    return ShotHitOut(
+        shot_id=hit.shot_id,
+        path=hit.path,
+        start=round(hit.start, 3),
+        end=round(hit.end, 3),
+        score=round(hit.score, 4),
+        scores={k: (None if v is None else round(v, 4)) for k, v in hit.scores.items()},
+        title=hit.title,
+        license=hit.license,
+        attribution=hit.attribution,
+        text=hit.text,
+        thumbnail=f"/v1/shots/{hit.shot_id}/thumbnail.jpg",
+        preview=f"/v1/shots/{hit.shot_id}/preview.mp4",
+    )
+
+
+def _search(state: State, query: str, k: int) -> list[ShotHitOut]:
+    from montage.search.shot_search import search_shots
+
+    hits = search_shots(
+        state.db.sessions,
+        state.channels(),
+        query,
+        k=k,
+        index_dir=state.settings.index_dir,
+        settings=state.settings.search,
+    )
+    return [hit_out(hit) for hit in hits]
+
+
+@router.get(
+    "/search",
+    response_model=list[ShotHitOut],
+    responses={409: {"model": ErrorOut}, 503: {"model": ErrorOut}},
+    summary="Search shots by meaning",
+)
+async def search(
+    state: State,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="What the shot should show.")],
+    k: Annotated[int, Query(ge=1, le=1000)] = 10,
+) -> list[ShotHitOut]:
+    """The best shots for a text query, each with its score parts."""
+    return await run_in_threadpool(_search, state, q, min(k, state.service.search_max_k))
+
+
+def _shot(session: Session, shot_id: int) -> Shot:
+    shot = session.get(Shot, shot_id)
+    if shot is None:
+        raise NotFoundError(f"no shot {shot_id}")
+    return shot
+
+
+@router.get("/{shot_id}", responses=NOT_FOUND, summary="One shot")
+def read(shot_id: ShotId, state: State) -> dict[str, object]:
+    """A shot's source, time range, quality and text."""
+    with state.db.sessions() as session:
+        shot = _shot(session, shot_id)
+        return {
+            "shot_id": shot.id,
+            "path": shot.source.rel_path,
+            "title": shot.source.title,
+            "start": round(shot.start_s, 3),
+            "end": round(shot.end_s, 3),
+            "quality": round(shot.quality, 4),
+            "text": shot.text,
+            "license": shot.source.license,
+            "attribution": shot.source.attribution,
+            "thumbnail": f"/v1/shots/{shot.id}/thumbnail.jpg",
+            "preview": f"/v1/shots/{shot.id}/preview.mp4",
+        }
+
+
+@router.get(
+    "/{shot_id}/thumbnail.jpg",
+    response_class=FileResponse,
+    responses={**NOT_FOUND, 200: {"content": {"image/jpeg": {}}}},
+    summary="A shot's keyframe",
+)
+def thumbnail(shot_id: ShotId, state: State) -> FileResponse:
+    """The shot's keyframe JPEG."""
+    with state.db.sessions() as session:
+        shot = _shot(session, shot_id)
+    keyframes = state.settings.keyframe_dir.resolve()
+    path = Path(shot.keyframe_path).resolve() if shot.keyframe_path else None
+    if path is None or not path.is_relative_to(keyframes) or not path.is_file():
+        raise NotFoundError(f"shot {shot_id} has no keyframe")
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get(
+    "/{shot_id}/preview.mp4",
+    response_class=FileResponse,
+    responses={**NOT_FOUND, 403: {"model": ErrorOut}, 200: {"content": {"video/mp4": {}}}},
+    summary="A short preview clip of a shot",
+)
+async def preview(shot_id: ShotId, state: State) -> FileResponse:
+    """The first seconds of the shot, small and silent; cut once, then cached."""
+
+    def locate() -> tuple[Path, float, float]:
+        with state.db.sessions() as session:
+            shot = _shot(session, shot_id)
+            source = inside_library(shot.source.path, state.settings.library_roots)
+            return source, shot.start_s, shot.end_s
+
+    source, start_s, end_s = await run_in_threadpool(locate)
+    service = state.service
+    target = preview_path(state.settings.cache_dir, shot_id, service.preview_width, service.preview_max_s)
+    await run_in_threadpool(
+        make_preview, source, start_s, end_s, target, width=service.preview_width, max_s=service.preview_max_s
+    )
+    return FileResponse(target, media_type="video/mp4", headers={"Cache-Control": "public, max-age=86400"})

@@ -1,0 +1,262 @@
+"""Request and response bodies of the REST API (they make up its OpenAPI schema)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.jobs.artifacts import output_names
+from api.jobs.clock import as_utc
+from api.jobs.payloads import ArticleKind
+from montage.db.models import Job, VideoRevision
+
+Responses = dict[int | str, dict[str, Any]]
+ShotIdValue = Annotated[int, Field(ge=-(2**63), le=2**63 - 1, description="A shot id (signed 64-bit).")]
+
+
+class ErrorDetail(BaseModel):
+    """A machine-readable code and a message meant for people."""
+
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorDetail
+
+
+class VideoIn(BaseModel):
+    """An article to turn into a video, and how."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    article: str = Field(
+        min_length=1, description="The article: plain text, Markdown, HTML, or an http(s) URL."
+    )
+    kind: ArticleKind = Field(default="auto", description="What `article` is; `auto` sniffs it.")
+    duration_s: float | None = Field(default=None, gt=0, le=1800, description="Target length in seconds.")
+    words: int | None = Field(default=None, gt=0, le=5000, description="Target narration length in words.")
+    aspect: Literal["16:9", "9:16", "1:1"] = "16:9"
+    voice: str | None = Field(default=None, max_length=100, description="A voice name of the speech engine.")
+    music: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="A music file inside the library roots (relative or absolute).",
+    )
+    subtitles: bool = Field(
+        default=False, description="Burn subtitles into the video (SRT/VTT are always made)."
+    )
+
+
+class JobLinks(BaseModel):
+    """Where to go next."""
+
+    self: str
+    events: str
+    cancel: str
+    results: dict[str, str] = Field(default_factory=dict)
+
+
+class JobOut(BaseModel):
+    """A job's state."""
+
+    id: str
+    kind: str
+    status: str
+    stage: str | None
+    progress: float
+    warnings: list[str]
+    error: ErrorDetail | None
+    attempts: int
+    max_attempts: int
+    cancel_requested: bool
+    video_job_id: str | None
+    revision: int | None
+    result: dict[str, object] | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    links: JobLinks
+
+    @classmethod
+    def of(cls, job: Job) -> JobOut:
+        """The API view of a job row."""
+        base = f"/v1/jobs/{job.id}"
+        results: dict[str, str] = {}
+        if job.kind == "video" and job.status == "succeeded":
+            outputs = (job.result or {}).get("outputs", {})
+            names = outputs if isinstance(outputs, dict) else {}
+            results = {kind: f"{base}/{RESULT_ROUTES[kind]}" for kind in names if kind in RESULT_ROUTES}
+        error = ErrorDetail(code=job.error_code, message=job.error_message or "") if job.error_code else None
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            status=job.status,
+            stage=job.stage,
+            progress=round(job.progress, 4),
+            warnings=list(job.warnings),
+            error=error,
+            attempts=job.attempts,
+            max_attempts=job.max_attempts,
+            cancel_requested=job.cancel_requested,
+            video_job_id=job.video_job_id,
+            revision=job.revision,
+            result=job.result,
+            created_at=as_utc(job.created_at) or job.created_at,
+            started_at=as_utc(job.started_at),
+            finished_at=as_utc(job.finished_at),
+            links=JobLinks(self=base, events=f"{base}/events", cancel=f"{base}/cancel", results=results),
+        )
+
+
+RESULT_ROUTES = {
+    "video": "video.mp4",
+    "srt": "subtitles.srt",
+    "vtt": "subtitles.vtt",
+    "timeline": "timeline",
+    "otio": "timeline.otio",
+    "poster": "poster.jpg",
+}
+
+
+class JobPage(BaseModel):
+    """A page of jobs, newest first."""
+
+    items: list[JobOut]
+    total: int
+    offset: int
+    limit: int
+    next: str | None
+
+
+class ReindexIn(BaseModel):
+    """Which library folders to re-index (default: every library root)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    paths: list[Annotated[str, Field(min_length=1, max_length=4096)]] = Field(
+        default_factory=list, max_length=100
+    )
+    manifests: list[Annotated[str, Field(min_length=1, max_length=4096)]] = Field(
+        default_factory=list, max_length=100
+    )
+    full: bool = Field(default=False, description="Re-analyse unchanged files too.")
+
+
+class SwapEdit(BaseModel):
+    """Use another shot for a segment (an alternative or any searched shot)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    op: Literal["swap"]
+    segment: int = Field(ge=0, le=100_000)
+    shot_id: ShotIdValue
+
+
+class TrimEdit(BaseModel):
+    """Change which part of the segment's shot is used (seconds into the shot's source)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    op: Literal["trim"]
+    segment: int = Field(ge=0, le=100_000)
+    in_s: float = Field(alias="in", ge=0, le=86_400)
+    out_s: float = Field(alias="out", gt=0, le=86_400)
+
+
+class SentenceEdit(BaseModel):
+    """Rewrite a segment's sentence (it is synthesised again)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    op: Literal["sentence"]
+    segment: int = Field(ge=0, le=100_000)
+    text: str = Field(min_length=1, max_length=2000)
+
+
+Edit = Annotated[SwapEdit | TrimEdit | SentenceEdit, Field(discriminator="op")]
+
+
+class EditsIn(BaseModel):
+    """Edits applied to a revision (the newest by default), making a new revision."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_revision: int | None = Field(default=None, ge=1)
+    edits: list[Edit] = Field(min_length=1, max_length=200)
+
+
+class RevisionOut(BaseModel):
+    """One revision of a video's timeline."""
+
+    number: int
+    base_number: int | None
+    status: str
+    approved: bool
+    approved_at: datetime | None
+    created_at: datetime
+    render_job_id: str | None
+    edits: list[dict[str, object]]
+    outputs: dict[str, str]
+
+    @classmethod
+    def of(cls, revision: VideoRevision) -> RevisionOut:
+        """The API view of a revision row."""
+        base = f"/v1/jobs/{revision.job_id}"
+        present = output_names(Path(revision.artifacts_dir)) if revision.artifacts_dir else {}
+        outputs = {
+            kind: f"{base}/{RESULT_ROUTES[kind]}?revision={revision.number}"
+            for kind in present
+            if kind in RESULT_ROUTES
+        }
+        return cls(
+            number=revision.number,
+            base_number=revision.base_number,
+            status=revision.status,
+            approved=revision.approved,
+            approved_at=as_utc(revision.approved_at),
+            created_at=as_utc(revision.created_at) or revision.created_at,
+            render_job_id=revision.render_job_id,
+            edits=list(revision.edits),
+            outputs=outputs,
+        )
+
+
+class ShotHitOut(BaseModel):
+    """A shot found by search, with its score parts."""
+
+    shot_id: int
+    path: str
+    start: float
+    end: float
+    score: float
+    scores: dict[str, float | None]
+    title: str
+    license: str
+    attribution: str
+    text: str
+    thumbnail: str
+    preview: str
+
+
+class CheckOut(BaseModel):
+    """One readiness check."""
+
+    name: str
+    ok: bool
+    required: bool
+    detail: str
+
+
+class ReadyOut(BaseModel):
+    """Whether the service can take and run jobs, and what it found."""
+
+    ready: bool
+    checks: list[CheckOut]
+    channels: list[str]
+    visual_channel: str

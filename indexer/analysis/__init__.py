@@ -1,0 +1,1 @@
+"""The parts of the one-pass video analysis: decoding, cut detection, measures, keyframes, hashes."""

@@ -1,0 +1,159 @@
+"""Decode a video once with PyAV and hand out small analysis frames in presentation order.
+
+Each decoded frame is scaled (by libswscale, outside the GIL) to the analysis size in BGR, which is what
+PySceneDetect's detectors expect. The full-size decoded frame is kept on the ``DecodedFrame`` so a caller
+can render a keyframe from it without decoding again; only the few sampled frames are ever scaled to
+keyframe size.
+
+Damaged data does not stop the pass: a packet the decoder rejects and a frame the decoder flags as
+corrupt each count as one decode error, and decoding goes on with the next packet. A container read
+error ends the pass early (``stopped_early`` is set); what was decoded until then is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+
+import av
+import av.container
+import av.stream
+import av.video
+import cv2
+import numpy as np
+from av.video.reformatter import VideoReformatter
+from numpy.typing import NDArray
+
+from indexer.analysis.frame_geometry import FrameGeometry, upright
+from montage.errors import MediaError
+from montage.media.info import MediaInfo
+
+logger = logging.getLogger(__name__)
+
+ANALYSIS_INTERPOLATION = "AREA"
+"""libswscale filter for the analysis frames: area averaging, so fine detail does not alias into noise."""
+KEYFRAME_INTERPOLATION = "AREA"
+
+
+@dataclass(frozen=True)
+class DecodedFrame:
+    """One decoded frame: ``time_s`` from the container start, ``frame_number`` in source numbering."""
+
+    index: int
+    frame_number: int
+    time_s: float
+    pixels: NDArray[np.uint8]
+    source: av.VideoFrame
+
+
+class FrameReader:
+    """Iterate over the frames of ``info.path`` once; counts decode errors as it goes."""
+
+    def __init__(self, info: MediaInfo, geometry: FrameGeometry, *, threads: int = 2) -> None:
+        self.info = info
+        self.geometry = geometry
+        self.threads = threads
+        self.decode_errors = 0
+        self.stopped_early: str | None = None
+        self._fps = Fraction(*info.fps) if info.fps is not None else None
+        # One reformatter per target keeps libswscale's context (filter tables) across frames; building
+        # it for every frame would cost more than the scaling itself.
+        self._analysis_scaler = VideoReformatter()
+        self._keyframe_scaler = VideoReformatter()
+
+    def __iter__(self) -> Iterator[DecodedFrame]:
+        """Yield every decodable frame in presentation order."""
+        try:
+            container = av.open(str(self.info.path), mode="r")
+        except (av.FFmpegError, OSError) as exc:
+            raise MediaError(
+                f"{self.info.path}: cannot open for decoding ({exc})", code="corrupt_media"
+            ) from exc
+        with container:
+            stream = _video_stream(container)
+            if stream is None:
+                raise MediaError(f"{self.info.path}: no video stream to decode", code="no_video_stream")
+            stream.thread_type = "AUTO"
+            stream.codec_context.thread_count = self.threads
+            yield from self._frames(container, stream)
+
+    def render_keyframe(self, frame: DecodedFrame) -> NDArray[np.uint8]:
+        """Return ``frame`` as an upright RGB array at keyframe size and display aspect."""
+        width, height = self.geometry.keyframe_decode_size
+        rgb = self._keyframe_scaler.reformat(
+            frame.source, width=width, height=height, format="rgb24", interpolation=KEYFRAME_INTERPOLATION
+        ).to_ndarray()
+        return upright(np.asarray(rgb, dtype=np.uint8), self.geometry.rotation)
+
+    def _frames(
+        self, container: av.container.InputContainer, stream: av.video.VideoStream
+    ) -> Iterator[DecodedFrame]:
+        width, height = self.geometry.analysis_size
+        time_base = float(stream.time_base) if stream.time_base is not None else 0.0
+        container_start = self.info.start_time_s
+        origin = self.info.video_start_time_s
+        step = 1.0 / float(self._fps) if self._fps else 0.04
+        index = 0
+        last_time: float | None = None
+        last_number = -1
+        for packet in self._packets(container, stream):
+            try:
+                frames = stream.decode(packet)
+            except av.FFmpegError as exc:
+                self.decode_errors += 1
+                logger.debug("%s: decode error %s", self.info.path, exc)
+                continue
+            for frame in frames:
+                if frame.is_corrupt:
+                    self.decode_errors += 1
+                stamp = frame.time if frame.pts is not None and time_base else None
+                if stamp is None or (last_time is not None and stamp - container_start <= last_time):
+                    time_s = 0.0 if last_time is None else last_time + step
+                    absolute = time_s + container_start
+                else:
+                    absolute = stamp
+                    time_s = stamp - container_start
+                number = round((absolute - origin) * float(self._fps)) if self._fps else index
+                number = max(number, last_number + 1)
+                pixels = self._analysis_pixels(frame, width, height)
+                yield DecodedFrame(index, number, time_s, pixels, frame)
+                index += 1
+                last_time, last_number = time_s, number
+
+    def _analysis_pixels(self, frame: av.VideoFrame, width: int, height: int) -> NDArray[np.uint8]:
+        """Scale to the analysis size in YUV 4:2:0 with area averaging, then convert the small frame to BGR.
+
+        Converting after scaling keeps near-black colours stable: libswscale's direct scale-and-convert to
+        BGR with an area filter gives noisy hue on dark frames, which PySceneDetect's HSV score turns into
+        false cuts on fades.
+        """
+        yuv = self._analysis_scaler.reformat(
+            frame, width=width, height=height, format="yuv420p", interpolation=ANALYSIS_INTERPOLATION
+        )
+        return np.asarray(cv2.cvtColor(yuv.to_ndarray(), cv2.COLOR_YUV2BGR_I420), dtype=np.uint8)
+
+    def _packets(
+        self, container: av.container.InputContainer, stream: av.video.VideoStream
+    ) -> Iterator[av.Packet[av.video.VideoStream] | None]:
+        """Yield the stream's packets; ``None`` (flush the decoder) after a container read error."""
+        packets = container.demux(stream)
+        while True:
+            try:
+                packet = next(packets)
+            except StopIteration:
+                return
+            except av.FFmpegError as exc:
+                self.decode_errors += 1
+                self.stopped_early = f"the container could not be read past this point ({exc})"
+                yield None  # flush the decoder so the frames it still holds are not lost
+                return
+            yield packet
+
+
+def _video_stream(container: av.container.InputContainer) -> av.video.VideoStream | None:
+    for stream in container.streams.video:
+        if not stream.disposition & av.stream.Disposition.attached_pic:
+            return stream
+    return None

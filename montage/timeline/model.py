@@ -1,0 +1,160 @@
+"""Plain data of the timeline stage: narration slots, candidate shots, and the finished timeline.
+
+All times are seconds. ``start_s``/``end_s`` are positions in the output video; ``in_s``/``out_s`` are
+positions inside a source file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from montage.pipeline.types import Aspect
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One narration sentence on the output clock, placed from the real duration of its speech audio.
+
+    ``salience`` is in [0, 1]; ``anchor`` is a short phrase for a title card (None: cut from ``text``).
+    """
+
+    sentence_index: int
+    text: str
+    start_s: float
+    duration_s: float
+    salience: float
+    anchor: str | None = None
+
+    @property
+    def end_s(self) -> float:
+        """When the sentence's audio ends."""
+        return self.start_s + self.duration_s
+
+
+@dataclass(frozen=True)
+class CandidateShot:
+    """A library shot proposed for one sentence, with its relevance ``score`` and the score's parts.
+
+    ``source_cut_points_s`` are the source file's own cut times (shot starts); in/out points keep away
+    from them. ``source_fps`` (when known) sets the safety margin in source frames and the OTIO rate.
+    """
+
+    shot_id: int
+    source_id: int
+    path: str
+    shot_start_s: float
+    shot_end_s: float
+    score: float
+    scores: dict[str, float | None] = field(default_factory=dict)
+    source_cut_points_s: tuple[float, ...] = ()
+    license: str = ""
+    attribution: str = ""
+    source_fps: float | None = None
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the shot in its source."""
+        return self.shot_end_s - self.shot_start_s
+
+
+@dataclass(frozen=True)
+class ShotUse:
+    """The part ``[in_s, out_s)`` of a library shot that fills one segment."""
+
+    path: str
+    shot_id: int
+    source_id: int
+    in_s: float
+    out_s: float
+    score: float
+    scores: dict[str, float | None] = field(default_factory=dict)
+    source_fps: float | None = None
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the part used."""
+        return self.out_s - self.in_s
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another shot that could fill a segment, with the in/out points it would use there."""
+
+    shot_id: int
+    source_id: int
+    path: str
+    in_s: float
+    out_s: float
+    score: float
+    scores: dict[str, float | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch ``[start_s, end_s)`` of the output picture: a shot, or a fallback card (``shot`` None).
+
+    ``sentence_index`` is the narration sentence the segment mostly covers.
+    """
+
+    index: int
+    sentence_index: int
+    sentence: str
+    start_s: float
+    end_s: float
+    shot: ShotUse | None
+    fallback: bool
+    fallback_text: str | None = None
+    alternatives: list[Alternative] = field(default_factory=list)
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the segment on the output clock."""
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True)
+class NarrationClip:
+    """One sentence's speech audio (a WAV file) placed at ``start_s`` on the output clock."""
+
+    sentence_index: int
+    path: str
+    start_s: float
+    duration_s: float
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class MusicTrack:
+    """Background music under the narration: looped or trimmed to length, ducked under speech."""
+
+    path: str
+    gain_db: float = -16.0
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One footage source to credit at the end: its licence and the attribution it asks for."""
+
+    source_id: int
+    path: str
+    license: str
+    attribution: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The edit: picture segments tiling ``[0, duration_s]``, narration audio, music, credits, warnings."""
+
+    width: int
+    height: int
+    fps: float
+    aspect: Aspect
+    duration_s: float
+    segments: list[Segment]
+    narration: list[NarrationClip]
+    music: MusicTrack | None = None
+    credits: list[Credit] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    schema_version: str = SCHEMA_VERSION

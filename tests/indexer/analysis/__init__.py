@@ -1,0 +1,1 @@
+"""Tests of probing and the one-pass video analysis."""

@@ -1,0 +1,234 @@
+"""The REST API in process (no worker threads, so jobs stay queued): submission, limits, paths, paging,
+cancellation, events, errors, CORS, metrics and the OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from api.service.app import create_app
+from api.service.settings import ServiceSettings
+from montage.config import Settings
+from tests.service.conftest import Keys, make_keys
+
+ARTICLE = "Divers found a wooden shipwreck off the coast. The hull is remarkably well preserved."
+
+
+def submit(client: TestClient, keys: Keys, **extra: object) -> dict[str, object]:
+    response = client.post("/v1/videos", json={"article": ARTICLE, **extra}, headers=Keys.header(keys.submit))
+    assert response.status_code == 202, response.text
+    body: dict[str, object] = response.json()
+    assert response.headers["location"] == f"/v1/jobs/{body['id']}"
+    return body
+
+
+def test_submit_then_read_job(client: TestClient, keys: Keys) -> None:
+    job = submit(client, keys, duration_s=30, aspect="9:16", subtitles=True)
+    assert job["status"] == "queued" and job["kind"] == "video" and job["progress"] == 0
+    read = client.get(f"/v1/jobs/{job['id']}").json()
+    assert read["id"] == job["id"] and read["status"] == "queued"
+    assert read["links"]["events"] == f"/v1/jobs/{job['id']}/events"
+    assert read["error"] is None and read["warnings"] == []
+
+
+def test_unknown_job_is_a_404_with_error_body(client: TestClient) -> None:
+    response = client.get("/v1/jobs/nope")
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "no job nope"}}
+    assert client.get("/v1/jobs/nope/video.mp4").status_code == 404
+    assert client.get("/v1/jobs/nope/timeline").status_code == 404
+
+
+def test_results_of_an_unrendered_job_are_404(client: TestClient, keys: Keys) -> None:
+    job = submit(client, keys)
+    for route in ("video.mp4", "subtitles.srt", "subtitles.vtt", "timeline.otio", "poster.jpg", "timeline"):
+        response = client.get(f"/v1/jobs/{job['id']}/{route}")
+        assert response.status_code == 404, route
+        assert "no" in response.json()["error"]["message"]
+
+
+def test_invalid_options_are_422(client: TestClient, keys: Keys) -> None:
+    headers = Keys.header(keys.submit)
+    for body in (
+        {"article": ""},
+        {"article": ARTICLE, "aspect": "4:3"},
+        {"article": ARTICLE, "duration_s": -5},
+        {"article": ARTICLE, "unknown": 1},
+        {"article": "ftp://example.org/story", "kind": "url"},
+        {"article": ARTICLE, "kind": "file"},
+    ):
+        response = client.post("/v1/videos", json=body, headers=headers)
+        assert response.status_code == 422, body
+        assert response.json()["error"]["code"] in {"invalid_request", "invalid_url"}
+
+
+def test_request_body_limit(settings: Settings, keys: Keys) -> None:
+    service = ServiceSettings(embedded_workers=0, max_body_bytes=4096, log_json=False)
+    with TestClient(create_app(settings, service)) as client:
+        big = {"article": "word " * 2000}
+        response = client.post("/v1/videos", json=big, headers=Keys.header(keys.submit))
+        assert response.status_code == 413
+        assert response.json()["error"]["code"] == "body_too_large"
+        assert (
+            client.post("/v1/videos", json={"article": ARTICLE}, headers=Keys.header(keys.submit)).status_code
+            == 202
+        )
+
+
+def test_article_length_limit(settings: Settings, keys: Keys) -> None:
+    service = ServiceSettings(embedded_workers=0, max_article_chars=200, log_json=False)
+    with TestClient(create_app(settings, service)) as client:
+        response = client.post("/v1/videos", json={"article": "x " * 150}, headers=Keys.header(keys.submit))
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "article_too_large"
+
+
+def test_music_must_stay_inside_library_roots(
+    client: TestClient, keys: Keys, library_root: Path, tmp_path: Path
+) -> None:
+    (library_root / "music").mkdir()
+    (library_root / "music" / "bed.mp3").write_bytes(b"ID3")
+    outside = tmp_path / "secret.mp3"
+    outside.write_bytes(b"ID3")
+    os.symlink(outside, library_root / "music" / "escape.mp3")
+    headers = Keys.header(keys.submit)
+    ok = client.post("/v1/videos", json={"article": ARTICLE, "music": "music/bed.mp3"}, headers=headers)
+    assert ok.status_code == 202
+    stored = client.get(f"/v1/jobs/{ok.json()['id']}")
+    assert stored.status_code == 200
+    for bad in (str(outside), "../secret.mp3", "music/escape.mp3", "/etc/passwd"):
+        response = client.post("/v1/videos", json={"article": ARTICLE, "music": bad}, headers=headers)
+        assert response.status_code == 403, bad
+        assert response.json()["error"]["code"] == "path_outside_library"
+
+
+def test_reindex_paths_stay_inside_roots_and_one_runs_at_a_time(
+    client: TestClient, keys: Keys, library_root: Path, tmp_path: Path
+) -> None:
+    headers = Keys.header(keys.admin)
+    refused = client.post("/v1/library/reindex", json={"paths": [str(tmp_path)]}, headers=headers)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "path_outside_library"
+    first = client.post("/v1/library/reindex", json={}, headers=headers)
+    assert first.status_code == 202
+    job = client.get(first.headers["location"]).json()
+    assert job["kind"] == "reindex"
+    second = client.post("/v1/library/reindex", json={"full": True}, headers=headers)
+    assert second.status_code == 409
+    assert first.json()["id"] in second.json()["error"]["message"]
+
+
+def test_reindex_without_roots_says_so(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    keys = make_keys(settings)
+    with TestClient(create_app(settings, ServiceSettings(embedded_workers=0, log_json=False))) as client:
+        response = client.post("/v1/library/reindex", json={}, headers=Keys.header(keys.admin))
+        assert response.status_code == 403
+        assert "MONTAGE_LIBRARY_ROOTS" in response.json()["error"]["message"]
+
+
+def test_pages_cover_every_job_once(client: TestClient, keys: Keys) -> None:
+    ids = {str(submit(client, keys)["id"]) for _ in range(7)}
+    seen: list[str] = []
+    url: str | None = "/v1/jobs?limit=3"
+    while url:
+        page = client.get(url).json()
+        assert page["total"] == 7 and len(page["items"]) <= 3
+        seen.extend(item["id"] for item in page["items"])
+        url = page["next"]
+    assert len(seen) == 7 and set(seen) == ids
+    assert client.get("/v1/jobs?status=running").json()["total"] == 0
+    assert client.get("/v1/jobs?kind=video&status=queued").json()["total"] == 7
+    assert client.get("/v1/jobs?status=bogus").status_code == 422
+
+
+def test_cancel_a_queued_job_and_follow_its_events(client: TestClient, keys: Keys) -> None:
+    job = submit(client, keys)
+    assert client.post(f"/v1/jobs/{job['id']}/cancel").status_code == 401
+    response = client.post(f"/v1/jobs/{job['id']}/cancel", headers=Keys.header(keys.submit))
+    assert response.status_code == 202
+    assert response.json()["status"] == "cancelled"
+    again = client.post(f"/v1/jobs/{job['id']}/cancel", headers=Keys.header(keys.submit))
+    assert again.json()["status"] == "cancelled"
+    with client.stream("GET", f"/v1/jobs/{job['id']}/events") as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        text = "".join(stream.iter_text())
+    events = [block for block in text.split("\n\n") if block.strip()]
+    assert events[0].startswith("event: job")
+    data = json.loads(next(line[6:] for line in events[0].splitlines() if line.startswith("data: ")))
+    assert data["status"] == "cancelled"
+    assert events[-1].startswith("event: end")
+
+
+def test_cors_is_configurable(settings: Settings, keys: Keys) -> None:
+    service = ServiceSettings(embedded_workers=0, cors_origins=["https://newsroom.example"], log_json=False)
+    with TestClient(create_app(settings, service)) as client:
+        allowed = client.get("/healthz", headers={"Origin": "https://newsroom.example"})
+        assert allowed.headers["access-control-allow-origin"] == "https://newsroom.example"
+        other = client.get("/healthz", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
+        preflight = client.options(
+            "/v1/videos",
+            headers={"Origin": "https://newsroom.example", "Access-Control-Request-Method": "POST"},
+        )
+        assert preflight.status_code == 200
+
+
+def test_health_readiness_and_metrics(client: TestClient, keys: Keys) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 503  # no worker threads in this app
+    checks = {check["name"]: check for check in ready.json()["checks"]}
+    assert checks["database"]["ok"] is True
+    assert checks["workers"]["ok"] is False and "no worker threads" in checks["workers"]["detail"]
+    assert checks["text index"]["ok"] is False
+    assert ready.json()["visual_channel"].startswith(("available", "unavailable"))
+    submit(client, keys)
+    client.get("/v1/jobs/missing")
+    metrics = client.get("/metrics")
+    assert metrics.status_code == 200
+    text = metrics.text
+    assert 'montage_jobs{status="queued"} 1.0' in text
+    assert 'montage_http_requests_total{method="GET",route="/v1/jobs/{job_id}",status="404"} 1.0' in text
+    assert "montage_http_request_seconds_bucket" in text
+
+
+def test_openapi_documents_every_route(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    paths = set(spec["paths"])
+    for path in (
+        "/v1/videos",
+        "/v1/jobs",
+        "/v1/jobs/{job_id}",
+        "/v1/jobs/{job_id}/events",
+        "/v1/jobs/{job_id}/cancel",
+        "/v1/jobs/{job_id}/video.mp4",
+        "/v1/jobs/{job_id}/subtitles.srt",
+        "/v1/jobs/{job_id}/subtitles.vtt",
+        "/v1/jobs/{job_id}/timeline",
+        "/v1/jobs/{job_id}/timeline.otio",
+        "/v1/jobs/{job_id}/poster.jpg",
+        "/v1/jobs/{job_id}/revisions",
+        "/v1/jobs/{job_id}/edits",
+        "/v1/jobs/{job_id}/revisions/{number}/render",
+        "/v1/jobs/{job_id}/revisions/{number}/approve",
+        "/v1/library/reindex",
+        "/v1/library/stats",
+        "/v1/shots/search",
+        "/v1/shots/{shot_id}/thumbnail.jpg",
+        "/v1/shots/{shot_id}/preview.mp4",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    ):
+        assert path in paths, path
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["type"] == "http"
+
+
+def test_editor_is_served(client: TestClient) -> None:
+    response = client.get("/editor/")
+    assert response.status_code == 200 and "<html" in response.text.lower()
+    assert client.get("/", follow_redirects=False).headers["location"] == "/editor/"

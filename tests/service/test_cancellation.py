@@ -1,0 +1,53 @@
+"""Cancelling a running job stops it promptly and leaves it cancelled (a real re-index in a real server)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.service.footage import make_library
+from tests.service.processes import create_key, free_port, service_env, start_server, wait_for_job, wait_until
+
+pytestmark = pytest.mark.slow
+
+
+def test_cancel_running_reindex(tmp_path: Path) -> None:
+    library = tmp_path / "library"
+    make_library(library, clips=6)
+    env = service_env(tmp_path / "data", library, MONTAGE_SERVICE_EMBEDDED_WORKERS="1")
+    admin = create_key(env, "admin")
+    submitter = create_key(env, "submit")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(env, port, tmp_path / "serve.log")
+    try:
+        response = httpx.post(
+            f"{base}/v1/library/reindex", json={}, headers={"Authorization": f"Bearer {admin}"}, timeout=30
+        )
+        job_id = response.json()["id"]
+
+        def running() -> bool:
+            return bool(httpx.get(f"{base}/v1/jobs/{job_id}", timeout=10).json()["status"] == "running")
+
+        wait_until(running, timeout=120, proc=server, what="the re-index to start")
+        refused = httpx.post(
+            f"{base}/v1/jobs/{job_id}/cancel", headers={"Authorization": f"Bearer {submitter}"}, timeout=10
+        )
+        assert refused.status_code == 403  # a re-index is the admins' business
+        asked_at = time.monotonic()
+        asked = httpx.post(
+            f"{base}/v1/jobs/{job_id}/cancel", headers={"Authorization": f"Bearer {admin}"}, timeout=10
+        )
+        assert asked.status_code == 202 and asked.json()["cancel_requested"] is True
+        job = wait_for_job(base, job_id, timeout=120, procs=[server])
+        took = time.monotonic() - asked_at
+        assert job["status"] == "cancelled", job
+        assert job["error"] == {"code": "cancelled", "message": "cancelled on request"}
+        assert took < 30, f"cancellation took {took:.1f}s"
+        stats = httpx.get(f"{base}/v1/library/stats", timeout=30).json()
+        assert stats["sources"] < 6  # it really stopped before indexing everything
+    finally:
+        server.stop()

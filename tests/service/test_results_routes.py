@@ -1,0 +1,125 @@
+"""Result files and revisions over HTTP: Range requests on a real MP4, subtitles, approve, conflicts.
+
+The revision is published the way a worker publishes one (staging folder renamed into place, job and
+revision rows written together); the files are real (ffmpeg) so the HTTP layer is tested on real media.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.jobs import artifacts, states
+from api.jobs.repository import claim_job, create_job, finish_job
+from api.jobs.revisions import RENDERED, add_revision
+from montage.config import Settings
+from montage.db.database import open_database
+from montage.db.session import transaction
+from tests.service.conftest import Keys
+
+TIMELINE = {
+    "segments": [{"index": 0, "sentence": "Boats leave the harbour.", "shot": None, "alternatives": []}]
+}
+
+
+@pytest.fixture
+def published_job(settings: Settings, client: TestClient) -> str:
+    """A succeeded video job whose revision 1 was published from a staging folder."""
+    db = open_database(settings)
+    with transaction(db.sessions) as session:
+        job_id = create_job(session, states.VIDEO, {"article": "x"}, max_attempts=1).id
+    claim = claim_job(db.sessions, job_id, "test-worker")
+    assert claim is not None
+    staging = artifacts.staging_dir(settings.artifact_dir, job_id, 1)
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x90:rate=25", "-t", "2",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+         str(staging / "video.mp4")],
+        check=True,
+    )  # fmt: skip
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(staging / "video.mp4"), "-frames:v", "1",
+         str(staging / "poster.jpg")],
+        check=True,
+    )  # fmt: skip
+    (staging / "video.srt").write_text("1\n00:00:00,000 --> 00:00:02,000\nBoats leave the harbour.\n")
+    (staging / "video.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:02.000\nBoats leave the harbour.\n")
+    (staging / "video.otio").write_text(json.dumps({"OTIO_SCHEMA": "Timeline.1"}))
+    (staging / "outputs.json").write_text(
+        json.dumps({"video": "video.mp4", "srt": "video.srt", "vtt": "video.vtt", "otio": "video.otio",
+                    "poster": "poster.jpg"})
+    )  # fmt: skip
+    final = artifacts.publish(staging, settings.artifact_dir, job_id, 1)
+
+    def record(session: object) -> None:
+        add_revision(session, job_id, timeline=TIMELINE, status=RENDERED, artifacts_dir=str(final))  # type: ignore[arg-type]
+
+    assert finish_job(
+        db.sessions, claim, {"revision": 1, "outputs": artifacts.output_names(final)}, [], also=record
+    )
+    db.engine.dispose()
+    return job_id
+
+
+def test_video_supports_range_requests(client: TestClient, published_job: str) -> None:
+    whole = client.get(f"/v1/jobs/{published_job}/video.mp4")
+    assert whole.status_code == 200 and whole.headers["content-type"] == "video/mp4"
+    assert whole.headers["accept-ranges"] == "bytes"
+    size = len(whole.content)
+    part = client.get(f"/v1/jobs/{published_job}/video.mp4", headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206
+    assert part.headers["content-range"] == f"bytes 100-199/{size}"
+    assert part.content == whole.content[100:200]
+    tail = client.get(f"/v1/jobs/{published_job}/video.mp4?revision=1", headers={"Range": "bytes=-50"})
+    assert tail.status_code == 206 and tail.content == whole.content[-50:]
+    bad = client.get(f"/v1/jobs/{published_job}/video.mp4", headers={"Range": f"bytes={size + 10}-"})
+    assert bad.status_code == 416
+
+
+def test_other_results_and_job_links(client: TestClient, published_job: str) -> None:
+    job = client.get(f"/v1/jobs/{published_job}").json()
+    assert job["status"] == "succeeded"
+    links = job["links"]["results"]
+    assert set(links) == {"video", "srt", "vtt", "otio", "poster"}
+    assert client.get(links["srt"]).text.startswith("1\n00:00:00,000")
+    vtt = client.get(links["vtt"])
+    assert vtt.headers["content-type"].startswith("text/vtt") and vtt.text.startswith("WEBVTT")
+    assert client.get(links["poster"]).content[:3] == b"\xff\xd8\xff"
+    assert client.get(links["otio"]).json()["OTIO_SCHEMA"] == "Timeline.1"
+    timeline = client.get(f"/v1/jobs/{published_job}/timeline").json()
+    assert timeline["revision"] == 1 and timeline["timeline"] == TIMELINE
+    assert client.get(f"/v1/jobs/{published_job}/timeline?revision=2").status_code == 404
+    assert client.get(f"/v1/jobs/{published_job}/video.mp4?revision=2").status_code == 404
+
+
+def test_revisions_approve_and_conflicts(client: TestClient, keys: Keys, published_job: str) -> None:
+    revisions = client.get(f"/v1/jobs/{published_job}/revisions").json()
+    assert [r["number"] for r in revisions] == [1]
+    assert set(revisions[0]["outputs"]) == {"video", "srt", "vtt", "otio", "poster"}
+    path = f"/v1/jobs/{published_job}/revisions/1"
+    assert client.post(f"{path}/approve", headers=Keys.header(keys.submit)).status_code == 403
+    approved = client.post(f"{path}/approve", headers=Keys.header(keys.edit))
+    assert approved.status_code == 200 and approved.json()["approved"] is True
+    again = client.post(f"{path}/render", headers=Keys.header(keys.edit))
+    assert again.status_code == 409 and "already rendered" in again.json()["error"]["message"]
+    assert (
+        client.post(
+            f"/v1/jobs/{published_job}/revisions/9/approve", headers=Keys.header(keys.edit)
+        ).status_code
+        == 404
+    )
+
+
+def test_no_half_written_revision_is_served(
+    client: TestClient, settings: Settings, published_job: str
+) -> None:
+    # a render of revision 2 that died mid-way leaves only its staging folder: nothing of it is visible
+    staging = artifacts.staging_dir(settings.artifact_dir, published_job, 2)
+    (staging / "video.mp4").write_bytes(b"\x00" * 1000)
+    revisions = client.get(f"/v1/jobs/{published_job}/revisions").json()
+    assert [r["number"] for r in revisions] == [1]
+    whole = client.get(f"/v1/jobs/{published_job}/video.mp4")
+    assert whole.status_code == 200 and whole.content[4:8] == b"ftyp"

@@ -85,8 +85,24 @@ def make_sources(folder: Path, count: int) -> list[tuple[Path, float]]:
         if not path.exists():
             joiner = ":" if "=" in pattern else "="
             lavfi = f"{pattern}{joiner}size={size}:rate={fps}"
-            run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-t", "12", "-i", lavfi,
-                 "-vf", "format=yuv420p", "-c:v", "libx264", "-preset", "ultrafast", "-g", str(2 * fps), str(path)])  # fmt: skip
+            encode = ["-vf", "format=yuv420p", "-c:v", "libx264", "-preset", "ultrafast", "-g", str(2 * fps)]
+            run(
+                [
+                    "ffmpeg",
+                    "-nostdin",
+                    "-v",
+                    "error",
+                    "-y",
+                    "-f",
+                    "lavfi",
+                    "-t",
+                    "12",
+                    "-i",
+                    lavfi,
+                    *encode,
+                    str(path),
+                ]
+            )
         sources.append((path, float(fps)))
     return sources
 
@@ -94,7 +110,7 @@ def make_sources(folder: Path, count: int) -> list[tuple[Path, float]]:
 def wav_seconds(path: Path) -> float:
     """Duration of a WAV file."""
     with wave.open(str(path)) as handle:
-        return handle.getnframes() / handle.getframerate()
+        return float(handle.getnframes()) / float(handle.getframerate())
 
 
 def make_narration(folder: Path, target_s: float) -> list[Slot]:
@@ -135,7 +151,7 @@ def build(sources: list[tuple[Path, float]], slots: list[Slot], folder: Path) ->
                         "CC0-1.0",
                         f"Bench pattern {s}",
                         fps,
-                    )  # fmt: skip
+                    )
                 )
         candidates[slot.sentence_index] = listed
     audio = {slot.sentence_index: str(folder / f"sentence-{slot.sentence_index:02d}.wav") for slot in slots}

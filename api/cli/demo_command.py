@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,7 +13,12 @@ from api.cli.rich_progress import RichProgress
 from api.demo.library import build_demo_library
 from indexer.runner import IndexRequest, run_index
 from montage.errors import MontageError
+from montage.pipeline.make import make_video
+from montage.pipeline.types import MakeRequest
 from montage.search.shot_search import search_shots
+
+DEMO_MAX_SHOT_S = 2.5
+SAMPLE_ARTICLE = Path(__file__).resolve().parents[1] / "demo" / "sample_article.md"
 
 DEMO_QUERIES = (
     "people riding bicycles in the city",
@@ -27,6 +33,8 @@ def demo_command(
 ) -> None:
     """Build the demo footage library in the data directory, index it and run sample searches."""
     ctx = CliContext()
+    # Short sub-shots give the small demo library enough distinct shots for a whole video.
+    ctx.settings.index.max_shot_s = min(ctx.settings.index.max_shot_s, DEMO_MAX_SHOT_S)
     try:
         folder, manifest = build_demo_library(ctx.settings.data_dir / "demo-library")
         console.print(f"demo library: {folder}")
@@ -52,7 +60,36 @@ def demo_command(
             console.print(f"[bold]{query}[/]")
             for hit in hits:
                 console.print(f"  {hit.score:.3f}  {hit.path} {hit.start:.1f}–{hit.end:.1f}s  {hit.title}")
+        out_dir = ctx.settings.artifact_dir / "demo"
+        console.print(f"[bold]making a video from {SAMPLE_ARTICLE.name}[/]")
+        made = make_video(
+            MakeRequest(article=str(SAMPLE_ARTICLE), kind="file", duration_s=30, burn_subtitles=True),
+            settings=ctx.settings,
+            db=ctx.db,
+            channels=ctx.channels,
+            out_dir=out_dir,
+            name="demo",
+            progress=None,
+        )
     except MontageError as exc:
         fail(exc, as_json=as_json)
+    segments = made.timeline["segments"]
+    cards = sum(1 for segment in segments if segment["fallback"])  # type: ignore[attr-defined,index,misc]
+    console.print(
+        f"video: {made.outputs.video} ({made.timeline['duration_s']:.1f} s, {len(segments)} segments, "  # type: ignore[arg-type]
+        f"{cards} title cards); timeline: {made.outputs.timeline}"
+    )
     if as_json:
-        print(json.dumps({"index": report.to_json(), "searches": results}, indent=2, default=str))
+        print(
+            json.dumps(
+                {
+                    "index": report.to_json(),
+                    "searches": results,
+                    "video": {k: (str(v) if v else None) for k, v in vars(made.outputs).items()},
+                    "warnings": made.warnings,
+                    "stage_seconds": made.stage_seconds,
+                },
+                indent=2,
+                default=str,
+            )
+        )

@@ -43,7 +43,8 @@ def index_command(
     console.print(
         f"indexed {report.indexed}, unchanged {report.unchanged}, text refreshed {report.text_refreshed}, "
         f"deleted {report.deleted}, failed {len(report.failed)}; {report.shots_written} shots; "
-        f"{report.media_seconds:.1f} s of footage in {report.seconds:.1f} s ({report.realtime_factor:.1f}x realtime)"
+        f"{report.media_seconds:.1f} s of footage in {report.seconds:.1f} s "
+        f"({report.realtime_factor:.1f}x realtime)"
     )
     for failure in report.failed:
         console.print(f"[red]failed[/] {failure['path']}: {failure['code']}: {failure['message']}")

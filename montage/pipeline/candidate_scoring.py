@@ -54,7 +54,7 @@ def rank_candidates(
     *,
     keep: int = 40,
 ) -> dict[int, list[CandidateShot]]:
-    """For each sentence, every pooled shot scored (visual, text, keywords, quality, penalties), best ``keep``."""
+    """Score every pooled shot for each sentence (visual, text, keywords, quality, penalties); keep the best."""
     keyword_index = KeywordIndex.fit({shot_id: _shot_document(pool.shots[shot_id]) for shot_id in pool.order})
     ranked: dict[int, list[CandidateShot]] = {}
     for row, need in enumerate(needs):

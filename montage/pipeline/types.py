@@ -41,7 +41,7 @@ class MakeOutputs:
 
 @dataclass
 class MakeResult:
-    """The outputs, the timeline as JSON data, warnings (e.g. visual channel unavailable) and stage timings."""
+    """Outputs, the timeline as JSON data, warnings (e.g. visual channel unavailable), stage timings."""
 
     outputs: MakeOutputs
     timeline: dict[str, object]

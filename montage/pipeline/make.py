@@ -1,0 +1,245 @@
+"""``make_video``: an article in, a narrated video cut from the library out — every choice explained.
+
+Stages are plain functions over plain data; this module only wires them, times them and reports progress.
+All outputs are written in a hidden staging folder and moved into place at the end, so a failed or
+cancelled run leaves no partial files behind.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from montage.anchors.extract import extract_anchors
+from montage.anchors.model import Anchors
+from montage.article import Article, load_article
+from montage.config import Settings
+from montage.db.database import Database
+from montage.errors import InputError, MontageError
+from montage.narration import NarrationScript, rewrite_with_llm, summarize_article
+from montage.pipeline.candidate_scoring import SentenceNeed, rank_candidates
+from montage.pipeline.outputs import output_paths, publish, staging_dir, write_poster
+from montage.pipeline.types import MakeRequest, MakeResult, ShouldCancel, StageProgress
+from montage.render.render_timeline import render_timeline
+from montage.retrieval.candidates import gather_candidates
+from montage.search.channels import Channels
+from montage.speech import SentenceAudio, synthesize_sentences
+from montage.timeline import (
+    MusicTrack,
+    Slot,
+    align,
+    build_timeline,
+    export_otio,
+    narration_clips,
+    timeline_to_json,
+    write_srt,
+    write_timeline_json,
+    write_vtt,
+)
+
+T = TypeVar("T")
+
+SENTENCE_GAP_S = 0.25
+"""Silence after each narration sentence; its slot (and picture) covers the gap too."""
+
+
+class CancelledError(MontageError):
+    """The run was cancelled by its owner."""
+
+    code = "cancelled"
+
+
+@dataclass
+class _Clock:
+    progress: StageProgress | None
+    should_cancel: ShouldCancel | None
+    seconds: dict[str, float]
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self.should_cancel is not None and self.should_cancel():
+            raise CancelledError("the job was cancelled")
+        if self.progress is not None:
+            self.progress(name, 0.0)
+        started = time.perf_counter()
+        yield
+        self.seconds[name] = round(time.perf_counter() - started, 3)
+        if self.progress is not None:
+            self.progress(name, 1.0)
+
+
+def read_article(request: MakeRequest, settings: Settings) -> Article:
+    """Stage 1: load the article from text, a file or a URL."""
+    source: str | Path = request.article
+    kind = request.kind
+    if kind == "file":
+        source, kind = Path(request.article), "auto"
+    if not str(request.article).strip():
+        raise InputError("the article is empty", code="article_empty")
+    return load_article(source, options=settings.article, kind=kind)  # type: ignore[arg-type]
+
+
+def write_script(
+    article: Article, request: MakeRequest, settings: Settings, channels: Channels
+) -> NarrationScript:
+    """Stage 2: the narration script within the target length (extractive, optionally LLM-polished)."""
+    update: dict[str, object] = {}
+    if request.duration_s is not None:
+        update = {"target_duration_s": request.duration_s, "target_words": None}
+    elif request.words is not None:
+        update = {"target_words": request.words, "target_duration_s": None}
+    options = settings.narration.model_copy(update=update)
+    script = summarize_article(article, channels.text, options)
+    if options.llm.enabled:
+        script = rewrite_with_llm(script, options.llm, options)
+    return script
+
+
+def speak(script: NarrationScript, request: MakeRequest, settings: Settings) -> list[SentenceAudio]:
+    """Stage 4: one loudness-normalised WAV per script sentence, with its real duration."""
+    return synthesize_sentences(
+        [sentence.text for sentence in script.sentences],
+        engine=settings.speech.engine,
+        voice=request.voice or settings.speech.voice,
+        language=script.language,
+        cache_dir=settings.cache_dir / "speech",
+        options=settings.speech,
+    )
+
+
+def narration_slots(script: NarrationScript, anchors: Anchors, audio: list[SentenceAudio]) -> list[Slot]:
+    """Place the sentences one after another; each slot lasts its audio plus a short gap."""
+    slots: list[Slot] = []
+    clock = 0.0
+    by_index = {sentence_anchors.index: sentence_anchors for sentence_anchors in anchors.sentences}
+    for sentence, clip in zip(script.sentences, audio, strict=True):
+        found = by_index.get(sentence.index)
+        anchor = found.keyphrases[0] if found is not None and found.keyphrases else None
+        salience = found.salience if found is not None else sentence.salience
+        duration = clip.duration_s + SENTENCE_GAP_S
+        slots.append(
+            Slot(sentence.index, sentence.text, round(clock, 6), round(duration, 6), salience, anchor)
+        )
+        clock += duration
+    return slots
+
+
+def sentence_needs(script: NarrationScript, anchors: Anchors, slots: list[Slot]) -> list[SentenceNeed]:
+    """What each sentence asks of the footage: its text, keyphrases, entities and salience."""
+    by_index = {sentence_anchors.index: sentence_anchors for sentence_anchors in anchors.sentences}
+    needs = []
+    for sentence, slot in zip(script.sentences, slots, strict=True):
+        found = by_index.get(sentence.index)
+        needs.append(
+            SentenceNeed(
+                sentence_index=sentence.index,
+                text=sentence.text,
+                keyphrases=tuple(found.keyphrases) if found else (),
+                entities=tuple(found.entities) if found else (),
+                salience=slot.salience,
+                duration_s=slot.duration_s,
+            )
+        )
+    return needs
+
+
+def query_text(need: SentenceNeed) -> str:
+    """The text sent to the embedding channels for one sentence: the sentence and its keyphrases."""
+    extra = ", ".join(need.keyphrases[:4])
+    return f"{need.text} {extra}".strip()
+
+
+def make_video(
+    request: MakeRequest,
+    *,
+    settings: Settings,
+    db: Database,
+    channels: Channels,
+    out_dir: Path,
+    name: str = "video",
+    progress: StageProgress | None = None,
+    should_cancel: ShouldCancel | None = None,
+) -> MakeResult:
+    """Run the whole pipeline and write ``out_dir/NAME.{mp4,srt,vtt,timeline.json,otio,jpg}``."""
+    clock = _Clock(progress, should_cancel, {})
+    warnings: list[str] = []
+    if channels.visual is None:
+        warnings.append(f"visual channel unavailable: {channels.visual_reason}; shots chosen on text only")
+    render_options = settings.render.model_copy(
+        update={
+            "aspect": request.aspect,
+            "burn_subtitles": request.burn_subtitles,
+            "music_path": request.music_path or settings.render.music_path,
+        }
+    )
+    if render_options.music_path is not None and not Path(render_options.music_path).is_file():
+        raise InputError(f"music file not found: {render_options.music_path}", code="music_not_found")
+    width, height = render_options.frame_size(request.aspect)
+    final = output_paths(out_dir, name, with_video=not request.dry_run)
+    with clock.stage("article"):
+        article = read_article(request, settings)
+    with clock.stage("narration"):
+        script = write_script(article, request, settings, channels)
+        warnings.extend(script.warnings)
+    with clock.stage("anchors"):
+        anchors = extract_anchors(script, article)
+    with clock.stage("speech"):
+        audio = speak(script, request, settings)
+        slots = narration_slots(script, anchors, audio)
+        needs = sentence_needs(script, anchors, slots)
+    with clock.stage("retrieval"):
+        pool = gather_candidates(
+            db.sessions,
+            channels,
+            [query_text(need) for need in needs],
+            index_dir=settings.index_dir,
+            per_channel=settings.candidates_per_sentence,
+        )
+        ranked = rank_candidates(pool, needs, settings.relevance)
+    with clock.stage("alignment"):
+        alignment_options = settings.alignment.model_copy(update={"fps": render_options.fps})
+        alignment = align(slots, ranked, alignment_options)
+        music = (
+            MusicTrack(str(render_options.music_path), render_options.music_gain_db)
+            if render_options.music_path
+            else None
+        )
+        timeline = build_timeline(
+            alignment,
+            narration_clips(slots, {clip.index: str(clip.path) for clip in audio}),
+            width=width,
+            height=height,
+            fps=render_options.fps,
+            aspect=request.aspect,
+            music=music,
+        )
+        warnings.extend(timeline.warnings)
+    with staging_dir(out_dir) as work:
+        staged = output_paths(work, name, with_video=not request.dry_run)
+        write_timeline_json(timeline, staged.timeline)
+        write_srt(timeline, staged.srt)
+        write_vtt(timeline, staged.vtt)
+        export_otio(timeline, staged.otio)
+        if not request.dry_run:
+            assert staged.video is not None and staged.poster is not None
+            with clock.stage("render"):
+                render_timeline(
+                    timeline,
+                    staged.video,
+                    render_options,
+                    progress=(lambda fraction: progress("render", fraction)) if progress else None,
+                )
+                write_poster(staged.video, staged.poster, at_s=min(1.0, timeline.duration_s / 2))
+        if should_cancel is not None and should_cancel():
+            raise CancelledError("the job was cancelled")
+        publish(staged, final)
+    return MakeResult(
+        outputs=final,
+        timeline=timeline_to_json(timeline),
+        warnings=warnings,
+        stage_seconds=clock.seconds,
+    )

@@ -1,0 +1,77 @@
+"""Where a run's files go, and how they appear there all at once (or not at all)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from montage.pipeline.types import MakeOutputs
+
+
+def output_paths(folder: Path, name: str, *, with_video: bool) -> MakeOutputs:
+    """The files of one run named ``name`` inside ``folder``."""
+    return MakeOutputs(
+        video=folder / f"{name}.mp4" if with_video else None,
+        srt=folder / f"{name}.srt",
+        vtt=folder / f"{name}.vtt",
+        timeline=folder / f"{name}.timeline.json",
+        otio=folder / f"{name}.otio",
+        poster=folder / f"{name}.jpg" if with_video else None,
+    )
+
+
+@contextmanager
+def staging_dir(final_dir: Path) -> Iterator[Path]:
+    """A hidden work folder beside the final outputs, removed afterwards whatever happens."""
+    final_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".montage-", dir=final_dir))
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def publish(staged: MakeOutputs, final: MakeOutputs) -> None:
+    """Move staged files into place (same filesystem renames); the video goes last."""
+    pairs = [
+        (staged.srt, final.srt),
+        (staged.vtt, final.vtt),
+        (staged.otio, final.otio),
+        (staged.timeline, final.timeline),
+    ]
+    if staged.poster is not None and final.poster is not None and staged.poster.exists():
+        pairs.append((staged.poster, final.poster))
+    if staged.video is not None and final.video is not None:
+        pairs.append((staged.video, final.video))
+    for source, target in pairs:
+        source.replace(target)
+
+
+def write_poster(video: Path, poster: Path, at_s: float) -> Path | None:
+    """A JPEG still of the video at ``at_s`` seconds; None when ffmpeg cannot make one."""
+    result = subprocess.run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            "-ss",
+            f"{at_s:.3f}",
+            "-i",
+            str(video),
+            "-frames:v",
+            "1",
+            "-q:v",
+            "3",
+            str(poster),
+        ],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    return poster if result.returncode == 0 and poster.exists() else None

@@ -24,7 +24,7 @@ RESULT_FILES = {
     "vtt": "video.vtt",
     "timeline": "video.timeline.json",
     "otio": "video.otio",
-    "poster": "poster.jpg",
+    "poster": "video.jpg",
 }
 
 

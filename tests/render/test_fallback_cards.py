@@ -65,3 +65,18 @@ def test_diffusers_generator_reports_what_is_missing(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="diffusers_model_path"):
         fallback_generator(FallbackOptions(generator="diffusers"))
     assert isinstance(fallback_generator(FallbackOptions()), TitleCardGenerator)
+
+
+@pytest.mark.slow
+def test_diffusers_generator_runs_a_local_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("diffusers", reason="diffusers is optional and not installed")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from .tiny_text_to_video import build_tiny_pipeline
+
+    generator = DiffusersGenerator(build_tiny_pipeline(tmp_path), steps=2, frames=4)
+    frames = generator.render_frames("a river in flood")
+    assert frames.shape[0] == 4 and frames.shape[-1] == 3 and frames.dtype == np.uint8
+    out = generator.generate("a river in flood", 1.5, 160, 90, 10, tmp_path / "generated.mp4")
+    video = next(s for s in probe(out)["streams"] if s["codec_type"] == "video")
+    assert (video["width"], video["height"], int(video["nb_frames"])) == (160, 90, 15)
+    assert abs(duration_of(out) - 1.5) < 0.11

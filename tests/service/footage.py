@@ -7,8 +7,8 @@ from pathlib import Path
 from tests.indexer.generated_footage import make_clip
 
 
-def make_library(root: Path, *, clips: int = 3) -> list[Path]:
-    """Write ``clips`` short described clips under ``root`` (two shots each)."""
+def make_library(root: Path, *, clips: int = 3, shot_s: float = 1.5) -> list[Path]:
+    """Write ``clips`` short described clips under ``root`` (two shots of ``shot_s`` seconds each)."""
     specs = [
         (
             "city/traffic.mp4",
@@ -30,5 +30,6 @@ def make_library(root: Path, *, clips: int = 3) -> list[Path]:
         rel, segments, description = specs[index % len(specs)]
         if index >= len(specs):
             rel = rel.replace(".mp4", f"-{index}.mp4")
-        made.append(make_clip(root / rel, segments, description=description))
+        timed = [(source, shot_s) for source, _seconds in segments]
+        made.append(make_clip(root / rel, timed, description=description))
     return made

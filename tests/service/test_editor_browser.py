@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 
 from tests.service.browser import chromium_page, screenshot
-from tests.service.processes import create_key, free_port, service_env, start_server
+from tests.service.footage import make_library
+from tests.service.processes import create_key, free_port, service_env, start_server, wait_for_job
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -59,5 +62,115 @@ def test_job_list_submit_and_cancel(tmp_path: Path) -> None:
             assert "cancelled" in row.inner_text()
             screenshot(page, "03-job-list")
             assert errors == []
+    finally:
+        server.stop()
+
+
+REVIEW_ARTICLE = """# A busy weekend in town
+
+Fishing boats returned to the small harbour at dawn with a record catch.
+
+At the open-air market, shoppers bought fruit from the farms nearby.
+
+In the evening, football fans cheered in the stadium as the home team won.
+"""
+
+
+def _gray_frame(video: Path, at_s: float) -> np.ndarray:
+    raw = subprocess.run(
+        ["ffmpeg", "-nostdin", "-v", "error", "-ss", f"{at_s:.3f}", "-i", str(video), "-frames:v", "1",
+         "-vf", "scale=32:18,format=gray", "-f", "rawvideo", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    return np.frombuffer(raw, dtype=np.uint8).astype(np.float32).reshape(18, 32)
+
+
+def test_review_swap_and_rerender(tmp_path: Path) -> None:
+    pytest.importorskip("montage.pipeline.edit")
+    library = tmp_path / "library"
+    make_library(library, clips=6, shot_s=4.0)
+    env = service_env(tmp_path / "data", library, MONTAGE_SERVICE_EMBEDDED_WORKERS="1")
+    key = create_key(env, "admin")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {key}"}
+    server = start_server(env, port, tmp_path / "serve.log")
+    try:
+        reindex = httpx.post(f"{base}/v1/library/reindex", json={}, headers=headers, timeout=30).json()
+        assert wait_for_job(base, reindex["id"], timeout=300, procs=[server])["status"] == "succeeded"
+        with chromium_page() as page:
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))  # type: ignore[attr-defined]
+            page.goto(f"{base}/editor/#/new")  # type: ignore[attr-defined]
+            page.fill("#api-key", key)  # type: ignore[attr-defined]
+            page.click("#key-form button")  # type: ignore[attr-defined]
+            page.fill("#article", REVIEW_ARTICLE)  # type: ignore[attr-defined]
+            page.click("[data-testid=submit-article]")  # type: ignore[attr-defined]
+            page.wait_for_url("**/editor/#/jobs/*")  # type: ignore[attr-defined]
+            job_id = page.url.rsplit("/", 1)[1]  # type: ignore[attr-defined]
+            page.locator("[data-testid=strip]").wait_for(timeout=400_000)  # type: ignore[attr-defined]
+            screenshot(page, "04-review-first-cut")
+
+            first = httpx.get(f"{base}/v1/jobs/{job_id}/timeline?revision=1", timeout=30).json()["timeline"]
+            segment = next(
+                s for s in first["segments"]
+                if s["shot"] and any(a["shot_id"] != s["shot"]["shot_id"] for a in s["alternatives"][:6])
+            )  # fmt: skip
+            index = segment["index"]
+            k, alternative = next(
+                (k, a)
+                for k, a in enumerate(segment["alternatives"][:6])
+                if a["shot_id"] != segment["shot"]["shot_id"]
+            )
+            page.click(f"[data-testid=alt-{index}-{k}]")  # type: ignore[attr-defined]
+            pending = page.locator("[data-testid=pending-edits]")  # type: ignore[attr-defined]
+            assert f'"shot_id":{alternative["shot_id"]}' in pending.inner_text()
+            screenshot(page, "05-review-swap-pending")
+            page.click("[data-testid=save-edits]")  # type: ignore[attr-defined]
+            page.locator("[data-testid=revision-row][data-number='2'][data-status='draft']").wait_for()  # type: ignore[attr-defined]
+            page.click("[data-testid=render-btn]")  # type: ignore[attr-defined]
+            page.locator("[data-testid=revision-row][data-number='2'][data-status='rendered']").wait_for(  # type: ignore[attr-defined]
+                timeout=400_000
+            )
+            page.locator("[data-testid=video][data-revision='2']").wait_for()  # type: ignore[attr-defined]
+            screenshot(page, "06-review-rerendered")
+            page.click("[data-testid=approve-btn]")  # type: ignore[attr-defined]
+            page.get_by_text("Revision 2 approved.").wait_for()  # type: ignore[attr-defined]
+            screenshot(page, "07-review-approved")
+            assert errors == []
+
+        second = httpx.get(f"{base}/v1/jobs/{job_id}/timeline?revision=2", timeout=30).json()["timeline"]
+        swapped = second["segments"][index]
+        assert swapped["shot"]["shot_id"] == alternative["shot_id"]
+        untouched = [
+            s["shot"] and s["shot"]["shot_id"] for i, s in enumerate(second["segments"]) if i != index
+        ]
+        assert untouched == [
+            s["shot"] and s["shot"]["shot_id"] for i, s in enumerate(first["segments"]) if i != index
+        ]
+        revisions = httpx.get(f"{base}/v1/jobs/{job_id}/revisions", timeout=30).json()
+        assert [(r["number"], r["status"], r["approved"]) for r in revisions] == [
+            (1, "rendered", False),
+            (2, "rendered", True),
+        ]
+
+        # the new video shows the swapped shot where the segment is: its frame is closer to the new
+        # shot's source frame than to the old shot's
+        new_video, old_video = tmp_path / "r2.mp4", tmp_path / "r1.mp4"
+        new_video.write_bytes(httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4?revision=2", timeout=60).content)
+        old_video.write_bytes(httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4?revision=1", timeout=60).content)
+        middle = (swapped["start_s"] + swapped["end_s"]) / 2
+        offset = middle - swapped["start_s"]
+
+        def source_frame(shot: dict[str, object]) -> np.ndarray:
+            path = Path(str(shot["path"]))
+            path = path if path.is_absolute() else library / path
+            return _gray_frame(path, float(shot["in_s"]) + offset)  # type: ignore[arg-type]
+
+        frame = _gray_frame(new_video, middle)
+        to_new = float(np.abs(frame - source_frame(swapped["shot"])).mean())
+        to_old = float(np.abs(frame - source_frame(segment["shot"])).mean())
+        assert to_new < to_old, (to_new, to_old)
+        assert float(np.abs(frame - _gray_frame(old_video, middle)).mean()) > 1.0  # the picture changed
     finally:
         server.stop()

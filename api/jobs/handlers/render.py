@@ -52,6 +52,8 @@ def run_render_job(runtime: WorkerRuntime, claim: Claim, reporter: JobReporter) 
             .execution_options(synchronize_session=False)
         )
 
+    if any(w.startswith("visual channel unavailable") for w in made.warnings):
+        warnings = [w for w in warnings if not w.startswith("visual channel unavailable")]
     warnings.extend(w for w in made.warnings if w not in warnings)
     result: dict[str, object] = {
         "video_job_id": payload.video_job_id,

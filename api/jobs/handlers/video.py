@@ -47,6 +47,8 @@ def run_video_job(runtime: WorkerRuntime, claim: Claim, reporter: JobReporter) -
     def record_revision(session: Session) -> None:
         add_revision(session, claim.job_id, timeline=timeline, status=RENDERED, artifacts_dir=str(final))
 
+    if any(w.startswith("visual channel unavailable") for w in made.warnings):
+        warnings = [w for w in warnings if not w.startswith("visual channel unavailable")]
     warnings.extend(w for w in made.warnings if w not in warnings)
     result: dict[str, object] = {
         "revision": FIRST_REVISION,

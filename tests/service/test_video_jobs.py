@@ -1,0 +1,86 @@
+"""Video jobs end to end in a real `montage serve` (embedded workers): the real pipeline makes the video;
+results are served with Range; a private-address URL is refused by the pipeline's article loader."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.service.footage import make_library
+from tests.service.processes import create_key, free_port, service_env, start_server, wait_for_job
+
+pytestmark = pytest.mark.slow
+
+ARTICLE = """# A busy weekend in town
+
+Fishing boats returned to the small harbour at dawn with a record catch.
+
+At the open-air market, shoppers bought fruit from the farms nearby.
+
+In the evening, football fans cheered in the stadium as the home team won.
+"""
+
+
+def test_video_job_results_and_url_refusal(tmp_path: Path) -> None:
+    library = tmp_path / "library"
+    make_library(library, clips=6, shot_s=4.0)
+    env = service_env(tmp_path / "data", library, MONTAGE_SERVICE_EMBEDDED_WORKERS="1")
+    admin = create_key(env, "admin")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {admin}"}
+    server = start_server(env, port, tmp_path / "serve.log")
+    try:
+        reindex = httpx.post(f"{base}/v1/library/reindex", json={}, headers=headers, timeout=30).json()
+        assert wait_for_job(base, reindex["id"], timeout=300, procs=[server])["status"] == "succeeded"
+
+        submitted = httpx.post(
+            f"{base}/v1/videos", json={"article": ARTICLE, "aspect": "16:9"}, headers=headers, timeout=30
+        )
+        assert submitted.status_code == 202
+        job = wait_for_job(base, submitted.json()["id"], timeout=400, procs=[server])
+        assert job["status"] == "succeeded", job
+        assert any("visual channel unavailable" in w for w in job["warnings"]) or job["warnings"] == []
+        links = job["links"]["results"]
+        assert {"video", "srt", "vtt", "timeline", "otio", "poster"} <= set(links)
+
+        video = httpx.get(f"{base}{links['video']}", timeout=60)
+        assert video.status_code == 200 and video.headers["accept-ranges"] == "bytes"
+        part = httpx.get(f"{base}{links['video']}", headers={"Range": "bytes=0-1023"}, timeout=60)
+        assert part.status_code == 206 and part.content == video.content[:1024]
+        target = tmp_path / "downloaded.mp4"
+        target.write_bytes(video.content)
+        probe = json.loads(
+            subprocess.run(
+                ["ffprobe", "-v", "error", "-show_streams", "-of", "json", str(target)],
+                capture_output=True, text=True, check=True,
+            ).stdout
+        )  # fmt: skip
+        kinds = {stream["codec_type"] for stream in probe["streams"]}
+        assert kinds == {"video", "audio"}
+
+        assert httpx.get(f"{base}{links['vtt']}", timeout=30).text.startswith("WEBVTT")
+        assert "-->" in httpx.get(f"{base}{links['srt']}", timeout=30).text
+        assert httpx.get(f"{base}{links['poster']}", timeout=30).content[:3] == b"\xff\xd8\xff"
+        assert "OTIO_SCHEMA" in httpx.get(f"{base}{links['otio']}", timeout=30).text
+        timeline = httpx.get(f"{base}{links['timeline']}", timeout=30).json()
+        assert timeline["revision"] == 1 and timeline["status"] == "rendered"
+        segments = timeline["timeline"]["segments"]
+        assert segments and any(s["shot"] for s in segments)
+        revisions = httpx.get(f"{base}/v1/jobs/{job['id']}/revisions", timeout=30).json()
+        assert [r["number"] for r in revisions] == [1]
+
+        refused = httpx.post(
+            f"{base}/v1/videos", json={"article": "http://127.0.0.1:9/story"}, headers=headers, timeout=30
+        )
+        assert refused.status_code == 202  # accepted; the worker's article loader refuses the address
+        failed = wait_for_job(base, refused.json()["id"], timeout=120, procs=[server])
+        assert failed["status"] == "failed"
+        assert failed["error"]["code"] == "url_private_address", failed
+        assert failed["attempts"] == 1  # a user error is not retried
+    finally:
+        server.stop()

@@ -12,6 +12,7 @@ from montage.config import Settings
 from montage.db.session import make_engine, normalise_url
 from montage.embedding import clip_availability
 from montage.search.vector_index import read_manifest
+from montage.speech import list_voices
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,15 @@ def run_checks(settings: Settings) -> list[Check]:
         _program("ffprobe", ["-version"]),
         _database(settings),
     ]
+    for entry in list_voices(settings.speech):
+        checks.append(
+            Check(
+                f"tts {entry.engine}",
+                entry.availability.available,
+                f"{entry.availability.reason} ({len(entry.voices)} voices)",
+                required=entry.engine == settings.speech.engine,
+            )
+        )
     options = settings.embedding
     clip = clip_availability(options)
     checks.append(

@@ -12,6 +12,7 @@ from api.cli.doctor_command import doctor_command
 from api.cli.index_commands import index_command, search_command
 from api.cli.library_commands import library_app
 from api.cli.make_command import make_command
+from api.cli.voices_command import voices_command
 from api.cli.service_commands import keys_app, serve_command, worker_command
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app.command("search")(search_command)
 app.command("doctor")(doctor_command)
 app.command("demo")(demo_command)
 app.command("make")(make_command)
+app.command("voices")(voices_command)
 app.add_typer(library_app, name="library")
 app.command("serve")(serve_command)
 app.command("worker")(worker_command)

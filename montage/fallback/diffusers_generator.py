@@ -52,14 +52,14 @@ class DiffusersGenerator:
     def _load(self) -> Any:
         if self._pipeline is not None:
             return self._pipeline
+        if not (self.model_path / "model_index.json").is_file():
+            raise ModelUnavailableError(f"no diffusers pipeline (model_index.json) in {self.model_path}")
         try:
             import diffusers
         except ImportError as exc:
             raise ModelUnavailableError(
                 "the diffusers fallback needs the 'diffusers' package, which is not installed"
             ) from exc
-        if not (self.model_path / "model_index.json").is_file():
-            raise ModelUnavailableError(f"no diffusers pipeline (model_index.json) in {self.model_path}")
         try:
             self._pipeline = diffusers.DiffusionPipeline.from_pretrained(
                 str(self.model_path), local_files_only=True

@@ -9,8 +9,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -120,10 +122,10 @@ def wait_until(check: object, *, timeout: float, proc: Proc | None = None, what:
     raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{tail}")
 
 
-def wait_for_job(base: str, job_id: str, *, timeout: float, procs: list[Proc] = ()) -> dict[str, object]:  # type: ignore[assignment]
+def wait_for_job(base: str, job_id: str, *, timeout: float, procs: Sequence[Proc] = ()) -> dict[str, Any]:
     """Poll a job until it ends; returns its final state."""
     deadline = time.monotonic() + timeout
-    job: dict[str, object] = {}
+    job: dict[str, Any] = {}
     while time.monotonic() < deadline:
         job = httpx.get(f"{base}/v1/jobs/{job_id}", timeout=10).json()
         if job["status"] in ("succeeded", "failed", "cancelled"):

@@ -48,7 +48,8 @@ def test_the_services_are_all_there(compose: dict[str, object]) -> None:
         assert isinstance(depends, dict)
         assert depends["migrate"] == {"condition": "service_completed_successfully"}
         assert depends["redis"] == {"condition": "service_healthy"}
-    assert set(compose["volumes"]) >= {"data", "artifacts", "pgdata"}  # type: ignore[arg-type]
+    volumes = compose["volumes"]
+    assert isinstance(volumes, dict) and set(volumes) >= {"data", "artifacts", "pgdata"}
 
 
 def test_footage_is_read_only_and_data_and_artifacts_are_volumes(compose: dict[str, object]) -> None:

@@ -10,6 +10,7 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -47,13 +48,13 @@ def redis_available() -> None:
         pytest.skip(reason)
 
 
-def _ready(base: str) -> dict[str, object]:
-    body: dict[str, object] = httpx.get(f"{base}/readyz", timeout=30).json()
+def _ready(base: str) -> dict[str, Any]:
+    body: dict[str, Any] = httpx.get(f"{base}/readyz", timeout=30).json()
     return body
 
 
 def _worker_count(base: str) -> int:
-    checks = {c["name"]: c for c in _ready(base)["checks"]}  # type: ignore[union-attr]
+    checks = {c["name"]: c for c in _ready(base)["checks"]}
     detail = str(checks["workers"]["detail"])
     match = re.match(r"(\d+) `montage worker`", detail)
     return int(match.group(1)) if match else 0

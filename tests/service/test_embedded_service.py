@@ -82,7 +82,7 @@ def test_server_killed_mid_reindex_finishes_after_restart(tmp_path: Path) -> Non
 
         def indexing_started() -> bool:
             job = httpx.get(f"{base}/v1/jobs/{job_id}", timeout=10).json()
-            return job["status"] == "running" and job["stage"] == "indexing" and job["progress"] > 0
+            return bool(job["status"] == "running" and job["stage"] == "indexing" and job["progress"] > 0)
 
         wait_until(indexing_started, timeout=180, proc=server, what="indexing to make progress")
     finally:
@@ -92,7 +92,7 @@ def test_server_killed_mid_reindex_finishes_after_restart(tmp_path: Path) -> Non
         job = wait_for_job(base, job_id, timeout=240, procs=[server])
         assert job["status"] == "succeeded", job
         assert job["attempts"] == 2
-        assert any("lost its worker" in str(w) for w in job["warnings"])  # type: ignore[union-attr]
+        assert any("lost its worker" in str(w) for w in job["warnings"])
         stats = httpx.get(f"{base}/v1/library/stats", timeout=30).json()
         assert stats["sources"] == 6
         shots = stats["shots"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -33,7 +34,7 @@ def app_and_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[obje
         yield app, keys.admin
 
 
-def _exercise(operation: object, headers: dict[str, str], excluded: list[object]) -> None:
+def _exercise(operation: Any, headers: dict[str, str], excluded: list[Any]) -> None:
     @given(case=operation.as_strategy())  # type: ignore[attr-defined]
     @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def exercise(case: object) -> None:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.service.footage import make_library
-from tests.service.processes import create_key, free_port, service_env, start_server, wait_for_job
+from tests.service.processes import create_key, free_port, service_env, start_server, wait_for_job, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -82,5 +82,44 @@ def test_video_job_results_and_url_refusal(tmp_path: Path) -> None:
         assert failed["status"] == "failed"
         assert failed["error"]["code"] == "url_private_address", failed
         assert failed["attempts"] == 1  # a user error is not retried
+    finally:
+        server.stop()
+
+
+def test_server_killed_mid_render_leaves_nothing_visible_and_retries(tmp_path: Path) -> None:
+    library = tmp_path / "library"
+    make_library(library, clips=6, shot_s=4.0)
+    data = tmp_path / "data"
+    env = service_env(data, library, MONTAGE_SERVICE_EMBEDDED_WORKERS="1")
+    admin = create_key(env, "admin")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {admin}"}
+    log = tmp_path / "serve.log"
+    server = start_server(env, port, log)
+    try:
+        reindex = httpx.post(f"{base}/v1/library/reindex", json={}, headers=headers, timeout=30).json()
+        assert wait_for_job(base, reindex["id"], timeout=300, procs=[server])["status"] == "succeeded"
+        job_id = httpx.post(
+            f"{base}/v1/videos", json={"article": ARTICLE}, headers=headers, timeout=30
+        ).json()["id"]
+
+        def rendering() -> bool:
+            job = httpx.get(f"{base}/v1/jobs/{job_id}", timeout=10).json()
+            return bool(job["stage"] == "render" and 0 < job["progress"] < 1)
+
+        wait_until(rendering, timeout=300, proc=server, what="the render to be under way")
+    finally:
+        server.kill()
+    video_root = data / "artifacts" / "videos" / job_id
+    assert not (video_root / "r1").exists()  # only the staging folder exists
+    server = start_server(env, port, log)
+    try:
+        for route in ("video.mp4", "subtitles.srt", "timeline"):
+            assert httpx.get(f"{base}/v1/jobs/{job_id}/{route}", timeout=10).status_code == 404
+        job = wait_for_job(base, job_id, timeout=400, procs=[server])
+        assert job["status"] == "succeeded" and job["attempts"] == 2, job
+        assert httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4", timeout=60).status_code == 200
+        assert sorted(p.name for p in video_root.iterdir()) == ["r1"]
     finally:
         server.stop()

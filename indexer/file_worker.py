@@ -80,7 +80,9 @@ def process_file(job: FileJob) -> FileOutcome:
     started = time.perf_counter()
     stat = job.path.stat()
     fingerprint = content_fingerprint(job.path) if stat.st_size > 0 else "empty"
-    base = FileOutcome(path=job.path, fingerprint=fingerprint, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    base = FileOutcome(
+        path=job.path, fingerprint=fingerprint, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns
+    )
     try:
         if stat.st_size == 0:
             raise MediaError("the file is empty (0 bytes)", code="empty_file")

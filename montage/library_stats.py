@@ -13,7 +13,7 @@ from montage.search.vector_index import read_manifest
 
 
 def library_stats(session: Session, index_dir: Path) -> dict[str, object]:
-    """Sources by status, shot count, failed files with reasons, and per-channel vectors and index manifests."""
+    """Sources by status, shots, failed files with reasons, and per-channel vectors and index manifests."""
     revision = current_revision(session)
     channels: dict[str, object] = {}
     for channel in ("text", "visual"):

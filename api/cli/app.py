@@ -12,8 +12,8 @@ from api.cli.doctor_command import doctor_command
 from api.cli.index_commands import index_command, search_command
 from api.cli.library_commands import library_app
 from api.cli.make_command import make_command
-from api.cli.voices_command import voices_command
 from api.cli.service_commands import keys_app, serve_command, worker_command
+from api.cli.voices_command import voices_command
 
 app = typer.Typer(
     help="montage: articles in, narrated videos cut from real footage out.", no_args_is_help=True

@@ -54,7 +54,7 @@ def rank_candidates(
     *,
     keep: int = 40,
 ) -> dict[int, list[CandidateShot]]:
-    """Score every pooled shot for each sentence (visual, text, keywords, quality, penalties); keep the best."""
+    """Score every pooled shot per sentence (visual, text, keywords, quality, penalties); keep the best."""
     keyword_index = KeywordIndex.fit({shot_id: _shot_document(pool.shots[shot_id]) for shot_id in pool.order})
     ranked: dict[int, list[CandidateShot]] = {}
     for row, need in enumerate(needs):

@@ -20,7 +20,12 @@ def montage(data_dir: Path, *args: str, check: bool = True) -> subprocess.Comple
     env = dict(os.environ, MONTAGE_DATA_DIR=str(data_dir), HF_HUB_OFFLINE="1")
     env.pop("MONTAGE_DATABASE_URL", None)
     result = subprocess.run(
-        [sys.executable, "-m", "api.cli", *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "api.cli", *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     if check:
         assert result.returncode == 0, result.stderr[-3000:]
@@ -31,7 +36,9 @@ def montage(data_dir: Path, *args: str, check: bool = True) -> subprocess.Comple
 def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("cli")
     library = base / "footage"
-    make_clip(library / "boats.mp4", [("bars", 2.0), ("blue", 2.0)], description="Sailing boats on a calm lake.")
+    make_clip(
+        library / "boats.mp4", [("bars", 2.0), ("blue", 2.0)], description="Sailing boats on a calm lake."
+    )
     make_clip(library / "city" / "night.mp4", [("mandel", 2.0)], description="City skyline lit up at night.")
     (library / "broken.mp4").write_bytes(b"not a video at all" * 100)
     manifest = library / "manifest.csv"

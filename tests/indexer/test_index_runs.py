@@ -76,7 +76,7 @@ def _assert_db_and_faiss_agree(settings: Settings, db: Database, channels: Chann
     if shot_ids:
         # Every stored vector is found by the index as its own nearest neighbour.
         with db.sessions() as session:
-            ids, vectors = next(iter_embeddings(session, channel="text", model_id=channels.text.model_id))
+            _ids, vectors = next(iter_embeddings(session, channel="text", model_id=channels.text.model_id))
         _scores, found = index.search(vectors[:5], 1)
         assert set(found[:, 0].tolist()) <= shot_ids
     return shot_ids

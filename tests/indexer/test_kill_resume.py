@@ -29,7 +29,8 @@ def _env(data_dir: Path) -> dict[str, str]:
 def _shots_per_source(db: Path) -> dict[str, int]:
     with sqlite3.connect(db) as conn:
         rows = conn.execute(
-            "select s.rel_path, count(h.id) from sources s left join shots h on h.source_id = s.id group by s.id"
+            "select s.rel_path, count(h.id) from sources s left join shots h on h.source_id = s.id "
+            "group by s.id"
         ).fetchall()
     return dict(rows)
 

@@ -40,10 +40,14 @@ def test_index_and_search_with_a_local_clip_checkpoint(tmp_path: Path) -> None:
     text = read_manifest(settings.index_dir, "text")
     assert visual is not None and text is not None
     assert visual.count == text.count == report.shots_written and visual.dim == 32
-    hits = search_shots(db.sessions, channels, "harbour", k=3, index_dir=settings.index_dir, settings=settings.search)
+    hits = search_shots(
+        db.sessions, channels, "harbour", k=3, index_dir=settings.index_dir, settings=settings.search
+    )
     assert hits and all(hit.scores["visual"] is not None for hit in hits)
     with pytest.raises(IndexMismatchError):
-        load_vector_index(settings.index_dir, channel="visual", expected_model_id="open_clip/other", expected_dim=32)
+        load_vector_index(
+            settings.index_dir, channel="visual", expected_model_id="open_clip/other", expected_dim=32
+        )
 
     # Another checkpoint = another model: the next run re-embeds every keyframe and rebuilds the index.
     other = write_tiny_clip(tmp_path / "clip2", name="montage-tiny-clip", seed=1)

@@ -50,6 +50,10 @@ from montage.db.session import transaction  # noqa: E402
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 MONTAGE = [sys.executable, "-m", "api.cli"]
+VIDEO_ARTICLE = (
+    "Story {number}. Cars and buses crossed the busy city intersection all morning.\n\n"
+    "Later, a chef chopped vegetables in the restaurant kitchen while the forest outside was quiet."
+)
 CLIPS = {
     "traffic.mp4": ("testsrc", "Cars and buses cross a busy city intersection."),
     "forest.mp4": ("mandelbrot", "A quiet pine forest with a river in the mist."),
@@ -153,6 +157,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--jobs", type=int, default=50)
+    parser.add_argument(
+        "--job-kind",
+        choices=("reindex", "video"),
+        default="reindex",
+        help="reindex: re-index runs of the unchanged library (quick); video: real videos via the API",
+    )
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="montage-bench-"))
@@ -205,18 +215,31 @@ def main() -> None:
         service = ServiceSettings(queue="dramatiq", redis_url=REDIS_URL, queue_name=queue_name)
         db = open_database(settings, migrate=False)
         payload = ReindexJobPayload(paths=[str(library.resolve())]).model_dump()
-        with transaction(db.sessions) as session:
-            ids = [create_job(session, states.REINDEX, payload, max_attempts=3).id for _ in range(args.jobs)]
+        ids: list[str] = []
+        if args.job_kind == "reindex":
+            with transaction(db.sessions) as session:
+                ids = [
+                    create_job(session, states.REINDEX, payload, max_attempts=3).id for _ in range(args.jobs)
+                ]
         job_paths = [f"/v1/jobs/{job_id}" for job_id in [first_id, *ids]]
 
         baseline = asyncio.run(poll(port, ["/healthz"], args.clients, args.seconds))
         idle = asyncio.run(poll(port, job_paths, args.clients, args.seconds))
 
-        queue = DramatiqQueue(service)
         drain_started = time.monotonic()
-        for job_id in ids:
-            queue.enqueue(job_id)
-        queue.close()
+        if args.job_kind == "reindex":
+            queue = DramatiqQueue(service)
+            for job_id in ids:
+                queue.enqueue(job_id)
+            queue.close()
+        else:
+            headers = {"Authorization": f"Bearer {key}"}
+            for number in range(args.jobs):
+                article = VIDEO_ARTICLE.format(number=number)
+                ids.append(
+                    httpx.post(f"{base}/v1/videos", json={"article": article}, headers=headers).json()["id"]
+                )
+            job_paths = [f"/v1/jobs/{job_id}" for job_id in [first_id, *ids]]
         busy = asyncio.run(poll(port, job_paths, args.clients, args.seconds))
 
         def drained() -> bool:
@@ -246,6 +269,7 @@ def main() -> None:
                     "cpu_cores": os.cpu_count(),
                     "database": "postgresql",
                     "queue": "dramatiq+redis, 2 workers",
+                    "job_kind": args.job_kind,
                     "baseline_healthz": baseline,
                     "job_status_idle": idle,
                     "job_status_while_draining": busy,

@@ -34,9 +34,15 @@ def video_root(artifact_dir: Path, job_id: str) -> Path:
 
 
 def staging_dir(artifact_dir: Path, job_id: str, revision: int) -> Path:
-    """The folder a render of ``revision`` writes into (created)."""
+    """The folder a render of ``revision`` writes into (created).
+
+    Hidden sub-folders left there by a killed attempt (the pipeline's own work folders) are removed.
+    """
     path = video_root(artifact_dir, job_id) / f".staging-r{revision}"
     path.mkdir(parents=True, exist_ok=True)
+    for leftover in path.iterdir():
+        if leftover.name.startswith(".") and leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
     return path
 
 

@@ -5,6 +5,9 @@ PySceneDetect's detectors expect. The full-size decoded frame is kept on the ``D
 can render a keyframe from it without decoding again; only the few sampled frames are ever scaled to
 keyframe size.
 
+Decoding and scaling run one step ahead in a background thread (``prefetch``); FFmpeg releases the GIL
+while it works, so this overlaps with the analysis of the previous frame.
+
 Damaged data does not stop the pass: a packet the decoder rejects and a frame the decoder flags as
 corrupt each count as one decode error, and decoding goes on with the next packet. A container read
 error ends the pass early (``stopped_early`` is set); what was decoded until then is kept.
@@ -13,7 +16,7 @@ error ends the pass early (``stopped_early`` is set); what was decoded until the
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -27,6 +30,7 @@ from av.video.reformatter import VideoReformatter
 from numpy.typing import NDArray
 
 from indexer.analysis.frame_geometry import FrameGeometry, upright
+from indexer.analysis.prefetch import prefetch
 from montage.errors import MediaError
 from montage.media.info import MediaInfo
 
@@ -35,6 +39,8 @@ logger = logging.getLogger(__name__)
 ANALYSIS_INTERPOLATION = "AREA"
 """libswscale filter for the analysis frames: area averaging, so fine detail does not alias into noise."""
 KEYFRAME_INTERPOLATION = "AREA"
+PREFETCH_FRAMES = 8
+"""Frames decoded and scaled ahead of the analysis, in a background thread."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ class FrameReader:
                 raise MediaError(f"{self.info.path}: no video stream to decode", code="no_video_stream")
             stream.thread_type = "AUTO"
             stream.codec_context.thread_count = self.threads
-            yield from self._frames(container, stream)
+            yield from prefetch(self._frames(container, stream), depth=PREFETCH_FRAMES)
 
     def render_keyframe(self, frame: DecodedFrame) -> NDArray[np.uint8]:
         """Return ``frame`` as an upright RGB array at keyframe size and display aspect."""
@@ -89,7 +95,7 @@ class FrameReader:
 
     def _frames(
         self, container: av.container.InputContainer, stream: av.video.VideoStream
-    ) -> Iterator[DecodedFrame]:
+    ) -> Generator[DecodedFrame, None, None]:
         width, height = self.geometry.analysis_size
         time_base = float(stream.time_base) if stream.time_base is not None else 0.0
         container_start = self.info.start_time_s

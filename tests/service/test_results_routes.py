@@ -123,3 +123,26 @@ def test_no_half_written_revision_is_served(
     assert [r["number"] for r in revisions] == [1]
     whole = client.get(f"/v1/jobs/{published_job}/video.mp4")
     assert whole.status_code == 200 and whole.content[4:8] == b"ftyp"
+
+
+def test_edits_are_checked_before_the_pipeline_sees_them(
+    client: TestClient, keys: Keys, published_job: str
+) -> None:
+    path = f"/v1/jobs/{published_job}/edits"
+    cases = [
+        ({"op": "swap", "segment": 3, "shot_id": 1}, "invalid_input", "no segment 3"),
+        ({"op": "swap", "segment": 0, "shot_id": 12345}, "shot_not_found", "no shot 12345"),
+        ({"op": "trim", "segment": 0, "in": 2.0, "out": 1.5}, "invalid_input", "must be after in"),
+        ({"op": "sentence", "segment": 0, "text": ""}, "invalid_request", "text"),
+        ({"op": "recolour", "segment": 0}, "invalid_request", "op"),
+    ]
+    assert client.post(path, json={"edits": [cases[0][0]]}).status_code == 401
+    assert (
+        client.post(path, json={"edits": [cases[0][0]]}, headers=Keys.header(keys.submit)).status_code == 403
+    )
+    for edit, code, words in cases:
+        response = client.post(path, json={"edits": [edit]}, headers=Keys.header(keys.edit))
+        assert response.status_code == 422, edit
+        assert response.json()["error"]["code"] == code and words in response.json()["error"]["message"], edit
+    assert client.post(path, json={"edits": []}, headers=Keys.header(keys.edit)).status_code == 422
+    assert [r["number"] for r in client.get(f"/v1/jobs/{published_job}/revisions").json()] == [1]

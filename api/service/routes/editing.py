@@ -28,10 +28,11 @@ from api.jobs.revisions import (
 )
 from api.service.deps import Editor, State
 from api.service.errors import ConflictError, NotFoundError
-from api.service.schemas import EditsIn, ErrorOut, JobOut, Responses, RevisionOut
+from api.service.schemas import Edit, EditsIn, ErrorOut, JobOut, Responses, RevisionOut, SwapEdit, TrimEdit
 from api.service.submission import submit_job
-from montage.db.models import Job, VideoRevision
+from montage.db.models import Job, Shot, VideoRevision
 from montage.db.session import transaction
+from montage.errors import InputError
 
 router = APIRouter(prefix="/v1/jobs", tags=["editing"])
 
@@ -61,6 +62,22 @@ def _revision(session: Session, job_id: str, number: int | None) -> VideoRevisio
         what = f"revision {number}" if number else "a timeline"
         raise NotFoundError(f"job {job_id} has no {what} yet")
     return revision
+
+
+def check_edits(session: Session, timeline: dict[str, object], edits: list[Edit]) -> None:
+    """Refuse edits of segments that do not exist, swaps to unknown shots and empty trims (422)."""
+    segments = timeline.get("segments")
+    count = len(segments) if isinstance(segments, list) else 0
+    for number, edit in enumerate(edits):
+        where = f"edit {number} ({edit.op})"
+        if edit.segment >= count:
+            raise InputError(
+                f"{where}: the timeline has {count} segments; there is no segment {edit.segment}"
+            )
+        if isinstance(edit, SwapEdit) and session.get(Shot, edit.shot_id) is None:
+            raise InputError(f"{where}: no shot {edit.shot_id} in the library", code="shot_not_found")
+        if isinstance(edit, TrimEdit) and edit.out_s <= edit.in_s:
+            raise InputError(f"{where}: out ({edit.out_s}) must be after in ({edit.in_s})")
 
 
 @router.get("/{job_id}/timeline", responses=ERRORS, summary="A revision's timeline (JSON)")
@@ -95,6 +112,7 @@ def edit(job_id: str, body: EditsIn, state: State, _principal: Editor, response:
     edits = [e.model_dump(by_alias=True) for e in body.edits]
     with transaction(state.db.sessions) as session:
         base = _revision(session, job_id, body.base_revision)
+        check_edits(session, base.timeline, body.edits)
         from montage.pipeline.edit import apply_edits
 
         new_timeline = apply_edits(dict(base.timeline), edits)

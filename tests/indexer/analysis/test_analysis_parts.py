@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Generator
 from fractions import Fraction
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from indexer.analysis.keyframes import (
     best_candidate,
     make_candidate,
 )
+from indexer.analysis.prefetch import prefetch
 from indexer.analysis.quality import exposure_term, motion_term, shot_quality
 from indexer.analysis.shot_detection import shot_ranges, split_long_shot
 from indexer.analysis.timing import timestamps_are_variable
@@ -142,3 +144,34 @@ def test_options_defaults_are_documented_values() -> None:
     )
     with pytest.raises(ValueError):
         AnalysisOptions(analysis_width=8)
+
+
+def test_prefetch_keeps_order_raises_and_stops_early() -> None:
+    assert list(prefetch((n for n in range(100)), depth=4)) == list(range(100))
+
+    def failing() -> Generator[int, None, None]:
+        yield 1
+        raise RuntimeError("decoder broke")
+
+    consumed: list[int] = []
+    with pytest.raises(RuntimeError, match="decoder broke"):
+        for item in prefetch(failing()):
+            consumed.append(item)
+    assert consumed == [1]
+
+    closed: list[bool] = []
+
+    def endless() -> Generator[int, None, None]:
+        try:
+            number = 0
+            while True:
+                yield number
+                number += 1
+        finally:
+            closed.append(True)
+
+    stream = prefetch(endless(), depth=2)
+    assert [next(stream) for _ in range(5)] == [0, 1, 2, 3, 4]
+    assert isinstance(stream, Generator)
+    stream.close()
+    assert closed == [True]

@@ -1,0 +1,209 @@
+"""End to end: a ~600-word article to a 60 s 720p video (models warm) against a plain ffmpeg re-encode of
+that same output file with the same encoder settings, measured in the same run; plus a long-form run
+(~3,000 words to a 5-minute video) reporting peak RSS.
+
+    .venv/bin/python bench/bench_end_to_end.py [--long] [--workdir DIR]
+
+Prints JSON. Footage: generated 720p H.264 clips with descriptions (no ../shared needed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from indexer.runner import IndexRequest, run_index
+from montage.config import Settings
+from montage.db.database import open_database
+from montage.pipeline.make import make_video
+from montage.pipeline.types import MakeRequest
+from montage.search.channels import open_channels
+
+TOPICS = [
+    ("harbour", "Container ships and cranes in a busy sea harbour", "smptebars"),
+    ("train", "A high speed train crosses a bridge over a river", "testsrc2"),
+    ("farm", "Farmers harvest wheat with a combine in golden fields", "mandelbrot"),
+    ("market", "Shoppers buy fruit and vegetables at a street market", "testsrc"),
+    ("parliament", "Politicians debate in the parliament chamber", "rgbtestsrc"),
+    ("factory", "Robots weld car bodies on a factory assembly line", "cellauto"),
+    ("school", "Children learn in a bright school classroom", "smptehdbars"),
+    ("hospital", "Nurses and doctors care for patients in a hospital ward", "gradients"),
+    ("airport", "Planes take off from a busy airport runway", "life"),
+    ("forest", "Tall pine trees in a misty forest at sunrise", "mandelbrot"),
+    ("solar", "Solar panels and wind turbines produce clean energy", "testsrc2"),
+    ("stadium", "Fans cheer in a packed football stadium", "smptebars"),
+]
+
+SENTENCES = {
+    "harbour": "The harbour handled a record number of container ships, and cranes worked through the night.",
+    "train": "A new high speed train now crosses the river bridge in under a minute.",
+    "farm": "Farmers in the golden wheat fields reported the best harvest in a decade.",
+    "market": "At the street market, shoppers paid more for fruit and vegetables than last year.",
+    "parliament": "In parliament, politicians debated the budget late into the evening.",
+    "factory": "Factory robots on the assembly line weld car bodies faster than ever.",
+    "school": "Schools hired more teachers so that children learn in smaller classrooms.",
+    "hospital": "Hospitals say nurses and doctors are treating more patients each week.",
+    "airport": "The airport added flights as planes take off every two minutes.",
+    "forest": "Environmental groups planted pine trees to restore the forest.",
+    "solar": "Solar panels and wind turbines now produce a third of the region's power.",
+    "stadium": "Football fans filled the stadium for the final match of the season.",
+}
+
+
+def make_library(folder: Path, shots_per_clip: int) -> None:
+    """One 720p clip per topic, each made of several shots, with a sidecar description."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, description, source in TOPICS:
+        path = folder / f"{name}.mp4"
+        if path.exists():
+            continue
+        inputs: list[str] = []
+        for i in range(shots_per_clip):
+            src = (
+                f"{source}=size=1280x720:rate=30"
+                if source not in ("life", "cellauto")
+                else f"{source}=size=320x180:rate=30,scale=1280:720"
+            )
+            inputs += ["-f", "lavfi", "-t", "4", "-i", f"{src},hue=h={i * 40}"]
+        chain = "".join(f"[{i}:v]format=yuv420p[v{i}];" for i in range(shots_per_clip))
+        chain += "".join(f"[v{i}]" for i in range(shots_per_clip)) + f"concat=n={shots_per_clip}:v=1:a=0[out]"
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-nostdin",
+                "-v",
+                "error",
+                "-y",
+                *inputs,
+                "-filter_complex",
+                chain,
+                "-map",
+                "[out]",
+                "-c:v",
+                "libx264",
+                "-preset",
+                "veryfast",
+                "-crf",
+                "23",
+                str(path),
+            ],
+            check=True,
+        )
+        path.with_suffix(".json").write_text(
+            json.dumps(
+                {"title": name, "description": description, "license": "CC0-1.0", "attribution": "generated"}
+            )
+        )
+
+
+def make_article(words: int) -> str:
+    """An article of about ``words`` words cycling through the topics, in paragraphs."""
+    paragraphs, count, i = [], 0, 0
+    names = list(SENTENCES)
+    while count < words:
+        para = " ".join(SENTENCES[names[(i + j) % len(names)]] for j in range(3))
+        paragraphs.append(para)
+        count += len(para.split())
+        i += 3
+    return "# A year of change in the region\n\n" + "\n\n".join(paragraphs)
+
+
+def reencode_seconds(video: Path, settings: Settings) -> float:
+    """Time a plain ffmpeg re-encode of ``video`` with the renderer's encoder settings."""
+    out = video.with_name("reencode.mp4")
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(video),
+            "-c:v",
+            "libx264",
+            "-preset",
+            settings.render.preset,
+            "-crf",
+            str(settings.render.crf),
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            settings.render.audio_bitrate,
+            str(out),
+        ],
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def run(words: int, duration: float, workdir: Path) -> dict[str, object]:
+    settings = Settings(data_dir=workdir / "data")
+    make_library(workdir / "footage", shots_per_clip=6)
+    db = open_database(settings)
+    channels = open_channels(settings)
+    run_index(settings, db, channels, IndexRequest([workdir / "footage"]))
+    article = make_article(words)
+    # Warm-up on a short article (models, espeak, caches for other sentences), then the measured run.
+    make_video(
+        MakeRequest(article=make_article(60), kind="markdown", duration_s=10, dry_run=True),
+        settings=settings,
+        db=db,
+        channels=channels,
+        out_dir=workdir / "warm",
+        name="warm",
+    )
+    started = time.perf_counter()
+    result = make_video(
+        MakeRequest(article=article, kind="markdown", duration_s=duration, burn_subtitles=True),
+        settings=settings,
+        db=db,
+        channels=channels,
+        out_dir=workdir / "out",
+        name="bench",
+    )
+    total = time.perf_counter() - started
+    assert result.outputs.video is not None
+    baseline = reencode_seconds(result.outputs.video, settings)
+    segments = result.timeline["segments"]
+    return {
+        "article_words": len(article.split()),
+        "target_s": duration,
+        "video_s": result.timeline["duration_s"],
+        "segments": len(segments),  # type: ignore[arg-type]
+        "fallback_segments": sum(1 for s in segments if s["fallback"]),  # type: ignore[attr-defined,index,misc]
+        "make_video_s": round(total, 2),
+        "stage_seconds": result.stage_seconds,
+        "plain_reencode_s": round(baseline, 2),
+        "ratio_vs_reencode": round(total / baseline, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--long", action="store_true", help="Also run 3,000 words to a 5-minute video.")
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="montage-bench-e2e-"))
+    report: dict[str, object] = {"workdir": str(workdir), "short": run(600, 60, workdir / "short")}
+    if args.long:
+        report["long"] = run(3000, 300, workdir / "long")
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

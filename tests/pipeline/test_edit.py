@@ -1,0 +1,120 @@
+"""Editing a cut: swap, trim and sentence edits, then a re-render that redoes only the changed speech."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from montage.errors import InputError
+from montage.pipeline.edit import apply_edits, library_shot_lookup, rerender
+from montage.pipeline.make import make_video
+from montage.pipeline.types import MakeRequest
+from tests.pipeline.conftest import IndexedLibrary
+from tests.pipeline.test_make_video import ARTICLE
+
+pytestmark = pytest.mark.slow
+
+
+def test_swap_trim_rewrite_and_rerender(indexed_library: IndexedLibrary, tmp_path: Path) -> None:
+    lib = indexed_library
+    settings = lib.settings.model_copy(deep=True)
+    settings.render = settings.render.model_copy(update={"end_card": False, "width": 320, "height": 180})
+    made = make_video(
+        MakeRequest(article=ARTICLE, kind="markdown", duration_s=20, dry_run=True),
+        settings=settings,
+        db=lib.db,
+        channels=lib.channels,
+        out_dir=tmp_path,
+        name="draft",
+    )
+    original = made.timeline
+    before = copy.deepcopy(original)
+    target = next(s for s in original["segments"] if s["shot"] and s["alternatives"])
+    used = {s["shot"]["shot_id"] for s in original["segments"] if s["shot"]}
+    alternative = next(a for a in target["alternatives"] if a["shot_id"] not in used)
+    last = original["segments"][-1]["sentence_index"]
+    rewritten = "Finally, the port opened a new terminal for ships."
+    edited = apply_edits(
+        original,
+        [
+            {"op": "swap", "segment": target["index"], "shot_id": alternative["shot_id"]},
+            {"op": "trim", "segment": target["index"], "in": 0.1},
+            {"op": "sentence", "segment": original["segments"][-1]["index"], "text": rewritten},
+        ],
+        lookup=library_shot_lookup(lib.db),
+    )
+    assert original == before  # the earlier revision is untouched
+    swapped = edited["segments"][target["index"]]
+    assert swapped["shot"]["shot_id"] == alternative["shot_id"]
+    assert swapped["shot"]["in_s"] == pytest.approx(0.1)
+    assert swapped["shot"]["scores"]["chosen_by_editor"] == 1.0
+    assert target["shot"]["shot_id"] in {a["shot_id"] for a in swapped["alternatives"]}
+    untouched = {n["sentence_index"]: n["path"] for n in edited["narration"] if n["sentence_index"] != last}
+    assert all(untouched.values())
+
+    result = rerender(edited, settings=settings, db=lib.db, channels=lib.channels, out_dir=tmp_path / "r2")
+    final = result.timeline
+    assert final["segments"][target["index"]]["shot"]["shot_id"] == alternative["shot_id"]
+    assert {
+        n["sentence_index"]: n["path"] for n in final["narration"] if n["sentence_index"] != last
+    } == untouched
+    new_clip = next(n for n in final["narration"] if n["sentence_index"] == last)
+    assert new_clip["text"] == rewritten and Path(new_clip["path"]).is_file()
+    assert final["segments"][-1]["end_s"] == pytest.approx(final["duration_s"])
+    assert result.outputs.video is not None
+    duration = float(
+        subprocess.run(
+            [
+                "ffprobe",
+                "-v",
+                "error",
+                "-show_entries",
+                "format=duration",
+                "-of",
+                "csv=p=0",
+                str(result.outputs.video),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert abs(duration - final["duration_s"]) <= 1 / 30 + 0.03
+    assert rewritten in " ".join(result.outputs.srt.read_text().split())
+    assert json.loads(result.outputs.timeline.read_text()) == final
+
+
+def test_bad_edits_are_refused(indexed_library: IndexedLibrary, tmp_path: Path) -> None:
+    lib = indexed_library
+    made = make_video(
+        MakeRequest(article=ARTICLE, kind="markdown", duration_s=20, dry_run=True),
+        settings=lib.settings,
+        db=lib.db,
+        channels=lib.channels,
+        out_dir=tmp_path,
+        name="draft",
+    )
+    timeline = made.timeline
+    used = [s for s in timeline["segments"] if s["shot"]]
+    cases = [
+        ({"op": "swap", "segment": 999, "shot_id": 1}, "segment_not_found"),
+        ({"op": "swap", "segment": used[0]["index"], "shot_id": 12345}, "shot_not_found"),
+        ({"op": "sentence", "segment": 0, "text": "  "}, "empty_sentence"),
+        ({"op": "explode", "segment": 0}, "unknown_edit"),
+        ({"op": "trim", "segment": used[0]["index"], "in": 0.0, "out": 99.0}, "invalid_trim"),
+    ]
+    if len(used) > 1:
+        cases.append(
+            (
+                {"op": "swap", "segment": used[0]["index"], "shot_id": used[1]["shot"]["shot_id"]},
+                "shot_already_used",
+            )
+        )
+    for edit, code in cases:
+        with pytest.raises(InputError) as caught:
+            apply_edits(timeline, [edit], lookup=library_shot_lookup(lib.db))
+        assert caught.value.code == code, (edit, caught.value.message)

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(ffmpeg espeak-ng sox chromium fonts-dejavu-core)
+SYSTEM_PACKAGES=(ffmpeg espeak-ng sox chromium fonts-dejavu-core fonts-noto-cjk)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -24,7 +24,7 @@ stamp=".venv/.montage-setup-$(cat pyproject.toml constraints.txt | sha256sum | c
 if [ ! -f "$stamp" ]; then
   # torch first, pinned, so no resolver ever pulls another build (see constraints.txt).
   "${PIP[@]}" -c constraints.txt torch torchvision
-  "${PIP[@]}" -c constraints.txt -e '.[dev,speech-zh,speech-piper,speech-coqui]'
+  "${PIP[@]}" -c constraints.txt -e '.[dev,generative,speech-zh,speech-piper,speech-coqui]'
   rm -f .venv/.montage-setup-*
   touch "$stamp"
 fi

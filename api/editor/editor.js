@@ -398,7 +398,7 @@ class JobPage {
     const edited = this.pending.some((e) => e.segment === i);
     const shot = segment.shot;
     const picture = shot
-      ? el("img", { class: "thumb", src: `/v1/shots/${shot.shot_id}/thumbnail.jpg`, alt: shot.path, title: `${shot.path} ${fmtTime(shot.in_s)}–${fmtTime(shot.out_s)}`, loading: "lazy" })
+      ? el("img", { class: "thumb", src: `/v1/shots/${shot.shot_id}/thumbnail.jpg`, alt: shot.path, title: `${shot.path} ${fmtTime(shot.in)}–${fmtTime(shot.out)}`, loading: "lazy" })
       : el("div", { class: "card" }, segment.fallback_text || "title card");
     const scores = shot
       ? el("table", { class: "scores", "data-testid": "scores" },
@@ -413,7 +413,7 @@ class JobPage {
         el("img", { src: `/v1/shots/${alt.shot_id}/thumbnail.jpg`, alt: alt.path, loading: "lazy" }),
         fmtScore(alt.score))));
     return el("article", { class: `segment${edited ? " edited" : ""}`, "data-testid": `segment-${i}`, dataset: { shotId: shot ? shot.shot_id : "" } },
-      el("div", { class: "when" }, `#${i} · ${fmtTime(segment.start_s)}–${fmtTime(segment.end_s)}`,
+      el("div", { class: "when" }, `#${i} · ${fmtTime(segment.start)}–${fmtTime(segment.end)}`,
         shot ? ` · shot ${shot.shot_id}` : ""),
       el("div", { class: "sentence" }, segment.sentence),
       picture,
@@ -442,10 +442,13 @@ class JobPage {
     search.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); doSearch(); } });
     const rows = [el("div", { class: "row" }, search, el("button", { onclick: doSearch }, "Find")), results];
     if (shot) {
-      const inBox = el("input", { type: "number", step: "0.05", min: 0, value: shot.in_s.toFixed(2), "aria-label": "in" });
-      const outBox = el("input", { type: "number", step: "0.05", min: 0, value: shot.out_s.toFixed(2), "aria-label": "out" });
+      // a trim slides the used part of the shot: the segment keeps its length, so out follows in
+      const length = segment.end - segment.start;
+      const inBox = el("input", { type: "number", step: "0.05", min: 0, value: shot.in.toFixed(2), "aria-label": "in" });
+      const outBox = el("input", { type: "number", value: shot.out.toFixed(2), readonly: true, "aria-label": "out" });
+      inBox.addEventListener("input", () => { outBox.value = (Number(inBox.value) + length).toFixed(2); });
       rows.push(el("div", { class: "row" }, "in", inBox, "out", outBox,
-        el("button", { onclick: () => this.addEdit({ op: "trim", segment: i, in: Number(inBox.value), out: Number(outBox.value) }) }, "Trim")));
+        el("button", { onclick: () => this.addEdit({ op: "trim", segment: i, in: Number(inBox.value) }) }, "Trim")));
     }
     const text = el("input", { type: "text", value: segment.sentence, "aria-label": "sentence" });
     rows.push(el("div", { class: "row" }, text,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.jobs import states
 from api.jobs.clock import utcnow
-from montage.db.models import Job
+from montage.db.models import Job, VideoRevision
 from montage.db.session import transaction
 
 
@@ -214,6 +214,23 @@ def fail_job(
         return job.status
 
 
+def release_revision(session: Session, job: Job) -> None:
+    """A render job that ended without success leaves its revision renderable again (``render_failed``)."""
+    if job.kind != states.RENDER or job.video_job_id is None or job.status == states.SUCCEEDED:
+        return
+    session.execute(
+        update(VideoRevision)
+        .where(
+            VideoRevision.job_id == job.video_job_id,
+            VideoRevision.number == job.revision,
+            VideoRevision.render_job_id == job.id,
+            VideoRevision.status == "rendering",
+        )
+        .values(status="render_failed")
+        .execution_options(synchronize_session=False)
+    )
+
+
 def request_cancel(factory: sessionmaker[Session], job_id: str) -> Job | None:
     """Ask a job to stop: a queued job is cancelled at once, a running one when its worker notices."""
     now = utcnow()
@@ -223,6 +240,7 @@ def request_cancel(factory: sessionmaker[Session], job_id: str) -> Job | None:
             return None
         if job.status == states.QUEUED:
             job.status, job.finished_at = states.CANCELLED, now
+            release_revision(session, job)
         if job.status not in states.TERMINAL:
             job.cancel_requested = True
         job.updated_at = now
@@ -247,10 +265,12 @@ def requeue_stale(factory: sessionmaker[Session], *, stale_after_s: float) -> tu
         for job in stuck:
             if job.cancel_requested:
                 job.status, job.finished_at = states.CANCELLED, now
+                release_revision(session, job)
             elif job.attempts >= job.max_attempts:
                 job.status, job.finished_at = states.FAILED, now
                 job.error_code = "worker_lost"
                 job.error_message = f"the worker running this job stopped answering ({job.attempts} attempts)"
+                release_revision(session, job)
                 failed.append(job.id)
             else:
                 job.status, job.worker_id, job.heartbeat_at = states.QUEUED, None, None

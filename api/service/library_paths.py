@@ -20,10 +20,15 @@ def inside_library(path: str | Path, roots: list[Path]) -> Path:
     resolved = resolved_roots(roots)
     if not resolved:
         raise PathOutsideLibraryError("no library roots are configured (set MONTAGE_LIBRARY_ROOTS)")
+    if "\x00" in str(path):
+        raise PathOutsideLibraryError("a path cannot contain a NUL character")
     candidate = Path(path).expanduser()
     if not candidate.is_absolute():
         candidate = resolved[0] / candidate
-    real = candidate.resolve()
+    try:
+        real = candidate.resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # symlink loops, names the OS refuses
+        raise PathOutsideLibraryError(f"{path!r} cannot be resolved: {exc}") from exc
     if not any(real == root or real.is_relative_to(root) for root in resolved):
         raise PathOutsideLibraryError(f"{path} is outside the library roots")
     return real

@@ -159,14 +159,16 @@ class SwapEdit(BaseModel):
 
 
 class TrimEdit(BaseModel):
-    """Change which part of the segment's shot is used (seconds into the shot's source)."""
+    """Slide the used part of the segment's shot: ``in`` seconds into the source (the length is kept)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     op: Literal["trim"]
     segment: int = Field(ge=0, le=100_000)
     in_s: float = Field(alias="in", ge=0, le=86_400)
-    out_s: float = Field(alias="out", gt=0, le=86_400)
+    out_s: float | None = Field(
+        default=None, alias="out", gt=0, le=86_400, description="Must be in + length."
+    )
 
 
 class SentenceEdit(BaseModel):

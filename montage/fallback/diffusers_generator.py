@@ -6,6 +6,7 @@ folder, ``generate`` raises ModelUnavailableError so the caller can fall back to
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 from pathlib import Path
@@ -55,7 +56,7 @@ class DiffusersGenerator:
         if not (self.model_path / "model_index.json").is_file():
             raise ModelUnavailableError(f"no diffusers pipeline (model_index.json) in {self.model_path}")
         try:
-            import diffusers
+            diffusers: Any = importlib.import_module("diffusers")
         except ImportError as exc:
             raise ModelUnavailableError(
                 "the diffusers fallback needs the 'diffusers' package, which is not installed"

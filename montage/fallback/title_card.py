@@ -6,6 +6,7 @@ import hashlib
 import math
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 from montage.errors import MediaError
@@ -99,8 +100,16 @@ class TitleCardGenerator:
         """Write the card as an H.264 MP4 without audio, ``duration_s`` long; returns ``out_path``."""
         out_path.parent.mkdir(parents=True, exist_ok=True)
         temp = out_path.with_name(f".{out_path.stem}.{os.getpid()}.part{out_path.suffix or '.mp4'}")
+        with tempfile.TemporaryDirectory(prefix="montage-title-") as work:
+            self._encode(text, duration_s, width, height, fps, temp, Path(work))
+        os.replace(temp, out_path)
+        return out_path
+
+    def _encode(
+        self, text: str, duration_s: float, width: int, height: int, fps: float, temp: Path, work: Path
+    ) -> None:
         frames = max(1, math.ceil(duration_s * fps - 1e-6))
-        source = self.lavfi_source(text, duration_s, width, height, fps, out_path.parent / ".title-text")
+        source = self.lavfi_source(text, duration_s, width, height, fps, work)
         args = [
             "ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", source, "-frames:v", str(frames),
             "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-an", str(temp),
@@ -112,5 +121,3 @@ class TitleCardGenerator:
         if done.returncode != 0:
             temp.unlink(missing_ok=True)
             raise MediaError("ffmpeg could not draw the title card", stderr_tail=done.stderr[-_STDERR_TAIL:])
-        os.replace(temp, out_path)
-        return out_path

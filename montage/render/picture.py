@@ -9,15 +9,19 @@ from montage.render.graph import Chain, Filter, f
 
 
 def fit_filters(width: int, height: int, fit: Literal["crop", "pad"]) -> list[Filter]:
-    """Scale to fill (then centre-crop) or to fit (then pad), using the display aspect (SAR applied)."""
+    """Fill the frame (centre-crop to its aspect first, then scale) or fit it (scale, then pad).
+
+    Sizes follow the display aspect (``dar``/``sar``), so non-square pixels come out right. Cropping before
+    scaling means the scaler only ever produces ``width``×``height`` pixels.
+    """
     ratio = f"{width}/{height}"
     if fit == "crop":
-        scale = f(
-            "scale",
-            w=f"if(gt(dar,{ratio}),ceil({height}*dar/2)*2,{width})",
-            h=f"if(gt(dar,{ratio}),{height},ceil({width}/dar/2)*2)",
+        crop = f(
+            "crop",
+            w=f"if(gt(dar,{ratio}),trunc(ih*{ratio}/sar/2)*2,iw)",
+            h=f"if(gt(dar,{ratio}),ih,trunc(iw*sar/({ratio})/2)*2)",
         )
-        return [scale, f("setsar", sar=1), f("crop", w=width, h=height)]
+        return [crop, f("scale", w=width, h=height), f("setsar", sar=1)]
     scale = f(
         "scale",
         w=f"if(gt(dar,{ratio}),{width},trunc({height}*dar/2+0.5)*2)",

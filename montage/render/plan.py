@@ -11,6 +11,7 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
+from montage.errors import InputError
 from montage.fallback.fonts import font_for_text
 from montage.fallback.protocol import FallbackGenerator, InlineFallbackGenerator
 from montage.render.end_card import end_card_source
@@ -85,7 +86,7 @@ def plan_render(
     ``subtitles_path`` (an SRT file) is burned in when given.
     """
     if not timeline.segments:
-        raise ValueError("a timeline without segments cannot be rendered")
+        raise InputError("a timeline without segments cannot be rendered", code="invalid_timeline")
     width, height = options.frame_size(timeline.aspect)
     fps = options.fps
     frames = segment_frames(timeline.segments, timeline.duration_s, fps)

@@ -50,7 +50,7 @@ def test_swap_trim_rewrite_and_rerender(indexed_library: IndexedLibrary, tmp_pat
     assert original == before  # the earlier revision is untouched
     swapped = edited["segments"][target["index"]]
     assert swapped["shot"]["shot_id"] == alternative["shot_id"]
-    assert swapped["shot"]["in_s"] == pytest.approx(0.1)
+    assert swapped["shot"]["in"] == pytest.approx(0.1)
     assert swapped["shot"]["scores"]["chosen_by_editor"] == 1.0
     assert target["shot"]["shot_id"] in {a["shot_id"] for a in swapped["alternatives"]}
     untouched = {n["sentence_index"]: n["path"] for n in edited["narration"] if n["sentence_index"] != last}
@@ -64,7 +64,7 @@ def test_swap_trim_rewrite_and_rerender(indexed_library: IndexedLibrary, tmp_pat
     } == untouched
     new_clip = next(n for n in final["narration"] if n["sentence_index"] == last)
     assert new_clip["text"] == rewritten and Path(new_clip["path"]).is_file()
-    assert final["segments"][-1]["end_s"] == pytest.approx(final["duration_s"])
+    assert final["segments"][-1]["end"] == pytest.approx(final["duration_s"])
     assert result.outputs.video is not None
     duration = float(
         subprocess.run(

@@ -20,6 +20,7 @@ def test_title_card_has_size_length_and_visible_text(tmp_path: Path) -> None:
     video = next(s for s in probe(out)["streams"] if s["codec_type"] == "video")
     assert (video["width"], video["height"], int(video["nb_frames"])) == (320, 180, 60)
     assert abs(duration_of(out) - 2.0) < 0.04
+    assert [p.name for p in tmp_path.iterdir()] == ["card.mp4"]  # no helper files left beside it
     middle = frame_rgb(out, 1.0)
     bright = middle.min(axis=2) > 200  # near-white text on a blue-grey gradient
     rows, cols = np.nonzero(bright)

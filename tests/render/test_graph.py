@@ -9,7 +9,7 @@ from montage.fallback.filter_escaping import escape_option_value
 from montage.render import RenderOptions, plan_render
 from montage.render.graph import Chain, FilterGraph, f
 
-from .media import duration_of, make_tone
+from .media import duration_of, make_tone, run
 from .single_shot import one_shot_timeline
 
 
@@ -30,10 +30,11 @@ def test_values_are_escaped_at_both_levels() -> None:
 
 def test_real_ffmpeg_reads_text_files_from_awkward_paths(tmp_path: Path) -> None:
     folder = tmp_path / "it's [odd], dir; a:b"
-    out = TitleCardGenerator().generate(
-        "Quotes ' colons : commas , 100%", 1.0, 160, 90, 10, folder / "card.mp4"
-    )
-    assert out.is_file() and abs(duration_of(out) - 1.0) < 0.11
+    source = TitleCardGenerator().lavfi_source("Quotes ' colons : commas , 100%", 1.0, 160, 90, 10, folder)
+    assert str(folder) not in source  # only in escaped form
+    out = tmp_path / "card.mp4"
+    run(["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", source, "-frames:v", "10", str(out)])
+    assert abs(duration_of(out) - 1.0) < 0.11
 
 
 def test_plan_lists_inputs_in_order_with_an_inline_card(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 
 def _byte_vocab() -> dict[str, int]:
@@ -84,7 +85,7 @@ def build_tiny_pipeline(folder: Path) -> Path:
         clip_sample=False,
         set_alpha_to_one=False,
     )
-    pipeline = TextToVideoSDPipeline(
+    pipeline: Any = TextToVideoSDPipeline(
         vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, unet=unet, scheduler=scheduler
     )
     target = folder / "tiny-text-to-video"

@@ -232,3 +232,13 @@ def test_editor_is_served(client: TestClient) -> None:
     response = client.get("/editor/")
     assert response.status_code == 200 and "<html" in response.text.lower()
     assert client.get("/", follow_redirects=False).headers["location"] == "/editor/"
+
+
+def test_odd_paths_are_refused_plainly(client: TestClient, keys: Keys, library_root: Path) -> None:
+    (library_root / "loop").symlink_to(library_root / "loop")
+    for bad in ("\u0000", "music/\u0000.mp3", "loop/x.mp3", "~root/x.mp3"):
+        response = client.post(
+            "/v1/library/reindex", json={"manifests": [bad]}, headers=Keys.header(keys.admin)
+        )
+        assert response.status_code == 403, bad
+        assert response.json()["error"]["code"] == "path_outside_library"

@@ -134,8 +134,9 @@ def test_review_swap_and_rerender(tmp_path: Path) -> None:
             )
             page.locator("[data-testid=video][data-revision='2']").wait_for()  # type: ignore[attr-defined]
             screenshot(page, "06-review-rerendered")
-            page.click("[data-testid=approve-btn]")  # type: ignore[attr-defined]
-            page.get_by_text("Revision 2 approved.").wait_for()  # type: ignore[attr-defined]
+            row = "[data-testid=revision-row][data-number='2']"
+            page.click(f"{row} [data-testid=approve-btn]")  # type: ignore[attr-defined]
+            page.locator(row, has_text="approved").wait_for()  # type: ignore[attr-defined]
             screenshot(page, "07-review-approved")
             assert errors == []
 
@@ -159,13 +160,13 @@ def test_review_swap_and_rerender(tmp_path: Path) -> None:
         new_video, old_video = tmp_path / "r2.mp4", tmp_path / "r1.mp4"
         new_video.write_bytes(httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4?revision=2", timeout=60).content)
         old_video.write_bytes(httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4?revision=1", timeout=60).content)
-        middle = (swapped["start_s"] + swapped["end_s"]) / 2
-        offset = middle - swapped["start_s"]
+        middle = (swapped["start"] + swapped["end"]) / 2
+        offset = middle - swapped["start"]
 
         def source_frame(shot: dict[str, object]) -> np.ndarray:
             path = Path(str(shot["path"]))
             path = path if path.is_absolute() else library / path
-            return _gray_frame(path, float(shot["in_s"]) + offset)  # type: ignore[arg-type]
+            return _gray_frame(path, float(shot["in"]) + offset)  # type: ignore[arg-type]
 
         frame = _gray_frame(new_video, middle)
         to_new = float(np.abs(frame - source_frame(swapped["shot"])).mean())

@@ -130,7 +130,7 @@ def test_edits_are_checked_before_the_pipeline_sees_them(
 ) -> None:
     path = f"/v1/jobs/{published_job}/edits"
     cases = [
-        ({"op": "swap", "segment": 3, "shot_id": 1}, "invalid_input", "no segment 3"),
+        ({"op": "swap", "segment": 3, "shot_id": 1}, "segment_not_found", "no segment 3"),
         ({"op": "swap", "segment": 0, "shot_id": 12345}, "shot_not_found", "no shot 12345"),
         ({"op": "trim", "segment": 0, "in": 2.0, "out": 1.5}, "invalid_input", "must be after in"),
         ({"op": "sentence", "segment": 0, "text": ""}, "invalid_request", "text"),
@@ -146,3 +146,24 @@ def test_edits_are_checked_before_the_pipeline_sees_them(
         assert response.json()["error"]["code"] == code and words in response.json()["error"]["message"], edit
     assert client.post(path, json={"edits": []}, headers=Keys.header(keys.edit)).status_code == 422
     assert [r["number"] for r in client.get(f"/v1/jobs/{published_job}/revisions").json()] == [1]
+
+
+def test_a_cancelled_render_leaves_the_revision_renderable(
+    client: TestClient, keys: Keys, settings: Settings, published_job: str
+) -> None:
+    db = open_database(settings)
+    with transaction(db.sessions) as session:
+        add_revision(session, published_job, timeline=TIMELINE, status="draft", base_number=1, edits=[])
+    db.engine.dispose()
+    path = f"/v1/jobs/{published_job}/revisions/2/render"
+    first = client.post(path, headers=Keys.header(keys.edit))
+    assert first.status_code == 202 and first.json()["kind"] == "render" and first.json()["revision"] == 2
+    assert client.post(path, headers=Keys.header(keys.edit)).status_code == 409  # already rendering
+    statuses = {r["number"]: r["status"] for r in client.get(f"/v1/jobs/{published_job}/revisions").json()}
+    assert statuses == {1: "rendered", 2: "rendering"}
+    cancelled = client.post(f"/v1/jobs/{first.json()['id']}/cancel", headers=Keys.header(keys.submit))
+    assert cancelled.json()["status"] == "cancelled"
+    statuses = {r["number"]: r["status"] for r in client.get(f"/v1/jobs/{published_job}/revisions").json()}
+    assert statuses == {1: "rendered", 2: "render_failed"}
+    second = client.post(path, headers=Keys.header(keys.edit))
+    assert second.status_code == 202 and second.json()["id"] != first.json()["id"]

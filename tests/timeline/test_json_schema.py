@@ -68,14 +68,14 @@ def test_output_validates_with_jsonschema_when_installed() -> None:
 def test_invalid_timelines_are_refused_with_reasons() -> None:
     good = timeline_to_json(_timeline())
     missing = copy.deepcopy(good)
-    del missing["segments"][0]["end_s"]
-    with pytest.raises(InputError, match=r"segments\[0\]: missing 'end_s'"):
+    del missing["segments"][0]["end"]
+    with pytest.raises(InputError, match=r"segments\[0\]: missing 'end'"):
         timeline_from_json(missing)
     wrong_type = copy.deepcopy(good)
     wrong_type["fps"] = "thirty"
     assert any("$.fps" in e for e in schema_errors(wrong_type))
     gap = copy.deepcopy(good)
-    gap["segments"][1]["start_s"] += 0.5
+    gap["segments"][1]["start"] += 0.5
     with pytest.raises(InputError, match="starts at"):
         timeline_from_json(gap)
     extra = copy.deepcopy(good)

@@ -15,12 +15,11 @@ from api.jobs.revisions import RENDERED, get_revision
 from api.jobs.runtime import WorkerRuntime
 from montage.db.models import VideoRevision
 from montage.errors import InputError
+from montage.pipeline.edit import rerender
 
 
 def run_render_job(runtime: WorkerRuntime, claim: Claim, reporter: JobReporter) -> HandlerOutcome:
     """Render one revision's timeline; publish it under ``videos/<job>/r<N>``."""
-    from montage.pipeline.edit import rerender
-
     payload = RenderJobPayload.model_validate(claim.payload)
     with runtime.db.sessions() as session:
         revision = get_revision(session, payload.video_job_id, payload.revision)

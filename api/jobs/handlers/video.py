@@ -11,6 +11,7 @@ from api.jobs.reporting import JobReporter
 from api.jobs.repository import Claim
 from api.jobs.revisions import RENDERED, add_revision
 from api.jobs.runtime import WorkerRuntime
+from montage.pipeline.make import make_video
 
 FIRST_REVISION = 1
 
@@ -23,8 +24,6 @@ def visual_warning(runtime: WorkerRuntime) -> list[str]:
 
 def run_video_job(runtime: WorkerRuntime, claim: Claim, reporter: JobReporter) -> HandlerOutcome:
     """Make the video; its files appear under ``videos/<job>/r1`` only once complete."""
-    from montage.pipeline.make import make_video
-
     payload = VideoJobPayload.model_validate(claim.payload)
     reporter("loading models", 0.0)
     warnings = visual_warning(runtime)

@@ -33,6 +33,7 @@ from api.service.submission import submit_job
 from montage.db.models import Job, Shot, VideoRevision
 from montage.db.session import transaction
 from montage.errors import InputError
+from montage.pipeline.edit import apply_edits, library_shot_lookup
 
 router = APIRouter(prefix="/v1/jobs", tags=["editing"])
 
@@ -72,11 +73,12 @@ def check_edits(session: Session, timeline: dict[str, object], edits: list[Edit]
         where = f"edit {number} ({edit.op})"
         if edit.segment >= count:
             raise InputError(
-                f"{where}: the timeline has {count} segments; there is no segment {edit.segment}"
+                f"{where}: the timeline has {count} segments; there is no segment {edit.segment}",
+                code="segment_not_found",
             )
         if isinstance(edit, SwapEdit) and session.get(Shot, edit.shot_id) is None:
             raise InputError(f"{where}: no shot {edit.shot_id} in the library", code="shot_not_found")
-        if isinstance(edit, TrimEdit) and edit.out_s <= edit.in_s:
+        if isinstance(edit, TrimEdit) and edit.out_s is not None and edit.out_s <= edit.in_s:
             raise InputError(f"{where}: out ({edit.out_s}) must be after in ({edit.in_s})")
 
 
@@ -109,18 +111,22 @@ def revisions(job_id: str, state: State) -> list[RevisionOut]:
 )
 def edit(job_id: str, body: EditsIn, state: State, _principal: Editor, response: Response) -> RevisionOut:
     """Swap shots, trim, rewrite sentences. The result is a new draft revision; render it to see it."""
-    edits = [e.model_dump(by_alias=True) for e in body.edits]
+    edits = [e.model_dump(by_alias=True, exclude_none=True) for e in body.edits]
     with transaction(state.db.sessions) as session:
         base = _revision(session, job_id, body.base_revision)
         check_edits(session, base.timeline, body.edits)
-        from montage.pipeline.edit import apply_edits
-
-        new_timeline = apply_edits(dict(base.timeline), edits)
+        new_timeline = apply_edits(dict(base.timeline), edits, lookup=library_shot_lookup(state.db))
         revision = add_revision(
             session, job_id, timeline=new_timeline, status=DRAFT, base_number=base.number, edits=edits
         )
     response.headers["Location"] = f"/v1/jobs/{job_id}/timeline?revision={revision.number}"
     return RevisionOut.of(revision)
+
+
+def _render_active(session: Session, render_job_id: str | None) -> bool:
+    """Whether a revision's render job is still queued or running (a failed, cancelled or lost one is not)."""
+    job = get_job(session, render_job_id) if render_job_id else None
+    return job is not None and job.status not in states.TERMINAL
 
 
 @router.post(
@@ -133,18 +139,23 @@ def edit(job_id: str, body: EditsIn, state: State, _principal: Editor, response:
 def render(
     job_id: str, number: RevisionNumber, state: State, principal: Editor, response: Response
 ) -> JobOut:
-    """Queue a render job for a draft (or failed) revision; follow it like any job."""
+    """Queue a render job for a draft revision, or one whose last render failed, was cancelled or lost."""
     with state.db.sessions() as session:
         revision = _revision(session, job_id, number)
-        if revision.status in (RENDERED, RENDERING):
+        previous = revision.render_job_id
+        if revision.status == RENDERED or (
+            revision.status == RENDERING and _render_active(session, previous)
+        ):
             raise ConflictError(f"revision {number} is already {revision.status}")
     payload = RenderJobPayload(video_job_id=job_id, revision=number).model_dump()
 
     def mark_rendering(session: Session, job: Job) -> None:
+        renderable = VideoRevision.status.in_([DRAFT, RENDER_FAILED]) | (
+            (VideoRevision.status == RENDERING) & (VideoRevision.render_job_id == previous)
+        )
         claimed = session.execute(
             update(VideoRevision)
-            .where(VideoRevision.job_id == job_id, VideoRevision.number == number)
-            .where(VideoRevision.status.in_([DRAFT, RENDER_FAILED]))
+            .where(VideoRevision.job_id == job_id, VideoRevision.number == number, renderable)
             .values(status=RENDERING, render_job_id=job.id)
             .execution_options(synchronize_session=False)
         ).rowcount  # type: ignore[attr-defined]

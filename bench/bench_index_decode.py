@@ -11,7 +11,7 @@ light noise, so every joint is a known hard cut; cached between runs), plus ever
 ../shared/footage when present. Cut accuracy on the generated footage counts detected shot starts within
 ±1 frame of a true joint (no segment exceeds ``max_shot_s``, so there are no sub-shot splits).
 
-    .venv/bin/python bench/bench_index_decode.py                   # ~5 min (+ ~10 min once to generate)
+    .venv/bin/python bench/bench_index_decode.py --repeat 2        # ~10 min (+ 10-15 min once to generate)
     .venv/bin/python bench/bench_index_decode.py --minutes 1 --no-clip --no-shared
 """
 

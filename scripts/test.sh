@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
-echo "== ruff";   .venv/bin/ruff check . && .venv/bin/ruff format --check .
+echo "== ruff";   .venv/bin/ruff check --no-cache . && .venv/bin/ruff format --no-cache --check .
 echo "== mypy";   .venv/bin/mypy montage indexer api
 echo "== import contracts"; .venv/bin/lint-imports
 echo "== pytest"

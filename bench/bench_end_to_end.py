@@ -106,15 +106,66 @@ def make_library(folder: Path, shots_per_clip: int) -> None:
         )
 
 
+PLACES = [
+    "Lyon",
+    "Porto",
+    "Gdansk",
+    "Bilbao",
+    "Turku",
+    "Graz",
+    "Ghent",
+    "Split",
+    "Cork",
+    "Brno",
+    "Malmo",
+    "Bergen",
+    "Leipzig",
+    "Bologna",
+    "Tartu",
+    "Kaunas",
+    "Aarhus",
+    "Nantes",
+    "Utrecht",
+    "Linz",
+]
+OPENERS = [
+    "Officials in {place} said",
+    "A report from {place} found",
+    "According to figures from {place},",
+    "Residents of {place} noticed",
+    "In {place}, analysts said",
+    "Local reporters in {place} wrote",
+    "Planners in {place} confirmed",
+    "Visitors to {place} saw",
+]
+CLOSERS = [
+    "a change of {n} percent since {year}",
+    "about {n} thousand people affected by {year}",
+    "a budget of {n} million euros set aside in {year}",
+    "{n} new jobs expected before {year}",
+    "plans to double it by {year}",
+    "a survey of {n} households in {year}",
+]
+
+
 def make_article(words: int) -> str:
-    """An article of about ``words`` words cycling through the topics, in paragraphs."""
-    paragraphs, count, i = [], 0, 0
+    """An article of about ``words`` words: distinct sentences about the footage topics, in paragraphs."""
     names = list(SENTENCES)
+    paragraphs: list[str] = []
+    count = 0
+    i = 0
     while count < words:
-        para = " ".join(SENTENCES[names[(i + j) % len(names)]] for j in range(3))
-        paragraphs.append(para)
-        count += len(para.split())
-        i += 3
+        sentences = []
+        for j in range(3):
+            k = i * 3 + j
+            topic = SENTENCES[names[k % len(names)]].rstrip(".")
+            opener = OPENERS[k % len(OPENERS)].format(place=PLACES[k % len(PLACES)])
+            closer = CLOSERS[(k // 3) % len(CLOSERS)].format(n=7 + (k * 13) % 90, year=2020 + k % 9)
+            sentences.append(f"{opener} that {topic[0].lower()}{topic[1:]}, with {closer}.")
+        paragraph = " ".join(sentences)
+        paragraphs.append(paragraph)
+        count += len(paragraph.split())
+        i += 1
     return "# A year of change in the region\n\n" + "\n\n".join(paragraphs)
 
 
@@ -152,10 +203,11 @@ def reencode_seconds(video: Path, settings: Settings) -> float:
 
 def run(words: int, duration: float, workdir: Path) -> dict[str, object]:
     settings = Settings(data_dir=workdir / "data")
-    make_library(workdir / "footage", shots_per_clip=6)
+    footage = workdir.parent / "footage"  # shared by the short and the long run
+    make_library(footage, shots_per_clip=6)
     db = open_database(settings)
     channels = open_channels(settings)
-    run_index(settings, db, channels, IndexRequest([workdir / "footage"]))
+    run_index(settings, db, channels, IndexRequest([footage]))
     article = make_article(words)
     # Warm-up on a short article (models, espeak, caches for other sentences), then the measured run.
     make_video(

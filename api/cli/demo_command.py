@@ -17,7 +17,7 @@ from montage.pipeline.make import make_video
 from montage.pipeline.types import MakeRequest
 from montage.search.shot_search import search_shots
 
-DEMO_MAX_SHOT_S = 2.5
+DEMO_MAX_SHOT_S = 4.0
 SAMPLE_ARTICLE = Path(__file__).resolve().parents[1] / "demo" / "sample_article.md"
 
 DEMO_QUERIES = (
@@ -63,7 +63,7 @@ def demo_command(
         out_dir = ctx.settings.artifact_dir / "demo"
         console.print(f"[bold]making a video from {SAMPLE_ARTICLE.name}[/]")
         made = make_video(
-            MakeRequest(article=str(SAMPLE_ARTICLE), kind="file", duration_s=30, burn_subtitles=True),
+            MakeRequest(article=str(SAMPLE_ARTICLE), kind="file", duration_s=45, burn_subtitles=True),
             settings=ctx.settings,
             db=ctx.db,
             channels=ctx.channels,

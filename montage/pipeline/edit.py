@@ -16,10 +16,8 @@ from montage.config import Settings
 from montage.db.database import Database
 from montage.db.repositories.shots import shots_by_ids
 from montage.errors import InputError
-from montage.pipeline.make import CancelledError
-from montage.pipeline.outputs import output_paths, publish, staging_dir, write_poster
+from montage.pipeline.outputs import write_outputs
 from montage.pipeline.types import MakeResult, ShouldCancel, StageProgress
-from montage.render.render_timeline import render_timeline
 from montage.search.channels import Channels
 from montage.speech import synthesize_sentences
 from montage.timeline import (
@@ -27,12 +25,8 @@ from montage.timeline import (
     Segment,
     ShotUse,
     Timeline,
-    export_otio,
     timeline_from_json,
     timeline_to_json,
-    write_srt,
-    write_timeline_json,
-    write_vtt,
 )
 from montage.timeline.text_width import is_cjk_text
 
@@ -268,22 +262,12 @@ def rerender(
     render_options = settings.render.model_copy(
         update={"aspect": cut.aspect, "width": cut.width, "height": cut.height, "fps": cut.fps}
     )
-    final = output_paths(out_dir, name, with_video=True)
-    with staging_dir(out_dir) as work:
-        staged = output_paths(work, name, with_video=True)
-        assert staged.video is not None and staged.poster is not None
-        write_timeline_json(cut, staged.timeline)
-        write_srt(cut, staged.srt)
-        write_vtt(cut, staged.vtt)
-        export_otio(cut, staged.otio)
-        render_timeline(
-            cut,
-            staged.video,
-            render_options,
-            progress=(lambda fraction: progress("render", fraction)) if progress else None,
-        )
-        write_poster(staged.video, staged.poster, at_s=min(1.0, cut.duration_s / 2))
-        if should_cancel is not None and should_cancel():
-            raise CancelledError("the job was cancelled")
-        publish(staged, final)
+    final = write_outputs(
+        cut,
+        out_dir=out_dir,
+        name=name,
+        render_options=render_options,
+        progress=progress,
+        should_cancel=should_cancel,
+    )
     return MakeResult(outputs=final, timeline=timeline_to_json(cut), warnings=list(cut.warnings))

@@ -19,12 +19,11 @@ from montage.anchors.model import Anchors
 from montage.article import Article, load_article
 from montage.config import Settings
 from montage.db.database import Database
-from montage.errors import InputError, MontageError
+from montage.errors import InputError
 from montage.narration import NarrationScript, rewrite_with_llm, summarize_article
 from montage.pipeline.candidate_scoring import SentenceNeed, rank_candidates
-from montage.pipeline.outputs import output_paths, publish, staging_dir, write_poster
-from montage.pipeline.types import MakeRequest, MakeResult, ShouldCancel, StageProgress
-from montage.render.render_timeline import render_timeline
+from montage.pipeline.outputs import write_outputs
+from montage.pipeline.types import CancelledError, MakeRequest, MakeResult, ShouldCancel, StageProgress
 from montage.retrieval.candidates import gather_candidates
 from montage.search.channels import Channels
 from montage.speech import SentenceAudio, synthesize_sentences
@@ -33,24 +32,14 @@ from montage.timeline import (
     Slot,
     align,
     build_timeline,
-    export_otio,
     narration_clips,
     timeline_to_json,
-    write_srt,
-    write_timeline_json,
-    write_vtt,
 )
 
 T = TypeVar("T")
 
 SENTENCE_GAP_S = 0.25
 """Silence after each narration sentence; its slot (and picture) covers the gap too."""
-
-
-class CancelledError(MontageError):
-    """The run was cancelled by its owner."""
-
-    code = "cancelled"
 
 
 @dataclass
@@ -179,7 +168,6 @@ def make_video(
     if render_options.music_path is not None and not Path(render_options.music_path).is_file():
         raise InputError(f"music file not found: {render_options.music_path}", code="music_not_found")
     width, height = render_options.frame_size(request.aspect)
-    final = output_paths(out_dir, name, with_video=not request.dry_run)
     with clock.stage("article"):
         article = read_article(request, settings)
     with clock.stage("narration"):
@@ -218,25 +206,20 @@ def make_video(
             music=music,
         )
         warnings.extend(timeline.warnings)
-    with staging_dir(out_dir) as work:
-        staged = output_paths(work, name, with_video=not request.dry_run)
-        write_timeline_json(timeline, staged.timeline)
-        write_srt(timeline, staged.srt)
-        write_vtt(timeline, staged.vtt)
-        export_otio(timeline, staged.otio)
-        if not request.dry_run:
-            assert staged.video is not None and staged.poster is not None
-            with clock.stage("render"):
-                render_timeline(
-                    timeline,
-                    staged.video,
-                    render_options,
-                    progress=(lambda fraction: progress("render", fraction)) if progress else None,
-                )
-                write_poster(staged.video, staged.poster, at_s=min(1.0, timeline.duration_s / 2))
-        if should_cancel is not None and should_cancel():
-            raise CancelledError("the job was cancelled")
-        publish(staged, final)
+    if request.dry_run:
+        final = write_outputs(
+            timeline, out_dir=out_dir, name=name, render_options=None, should_cancel=should_cancel
+        )
+    else:
+        with clock.stage("render"):
+            final = write_outputs(
+                timeline,
+                out_dir=out_dir,
+                name=name,
+                render_options=render_options,
+                progress=progress,
+                should_cancel=should_cancel,
+            )
     return MakeResult(
         outputs=final,
         timeline=timeline_to_json(timeline),

@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from montage.pipeline.types import MakeOutputs
+from montage.pipeline.types import CancelledError, MakeOutputs, ShouldCancel, StageProgress
+from montage.render.options import RenderOptions
+from montage.render.render_timeline import render_timeline
+from montage.timeline import Timeline, export_otio, write_srt, write_timeline_json, write_vtt
 
 
 def output_paths(folder: Path, name: str, *, with_video: bool) -> MakeOutputs:
@@ -75,3 +78,40 @@ def write_poster(video: Path, poster: Path, at_s: float) -> Path | None:
         check=False,
     )
     return poster if result.returncode == 0 and poster.exists() else None
+
+
+def write_outputs(
+    timeline: Timeline,
+    *,
+    out_dir: Path,
+    name: str,
+    render_options: RenderOptions | None,
+    progress: StageProgress | None = None,
+    should_cancel: ShouldCancel | None = None,
+) -> MakeOutputs:
+    """Write timeline JSON, SRT, VTT, OTIO and (unless ``render_options`` is None) the MP4 and poster.
+
+    Everything is made in a hidden staging folder and moved into ``out_dir`` only when all of it succeeded
+    and the run was not cancelled, so a failure never leaves partial outputs.
+    """
+    with_video = render_options is not None
+    final = output_paths(out_dir, name, with_video=with_video)
+    with staging_dir(out_dir) as work:
+        staged = output_paths(work, name, with_video=with_video)
+        write_timeline_json(timeline, staged.timeline)
+        write_srt(timeline, staged.srt)
+        write_vtt(timeline, staged.vtt)
+        export_otio(timeline, staged.otio)
+        if render_options is not None:
+            assert staged.video is not None and staged.poster is not None
+            render_timeline(
+                timeline,
+                staged.video,
+                render_options,
+                progress=(lambda fraction: progress("render", fraction)) if progress else None,
+            )
+            write_poster(staged.video, staged.poster, at_s=min(1.0, timeline.duration_s / 2))
+        if should_cancel is not None and should_cancel():
+            raise CancelledError("the job was cancelled")
+        publish(staged, final)
+    return final

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
 
+from montage.errors import MontageError
+
 Aspect = Literal["16:9", "9:16", "1:1"]
 
 STAGES = ("article", "narration", "anchors", "speech", "retrieval", "alignment", "render")
@@ -57,3 +59,9 @@ class StageProgress(Protocol):
 
 
 ShouldCancel = Callable[[], bool]
+
+
+class CancelledError(MontageError):
+    """The run was cancelled by its owner."""
+
+    code = "cancelled"

@@ -35,11 +35,26 @@ def _apply_text(source: Source, text: SourceText) -> None:
     source.text_digest = text.digest()
 
 
-def _replace_source(session: Session, path: str) -> None:
+def _replacement_source(
+    session: Session, discovered: DiscoveredFile, outcome: FileOutcome, analyzer_version: str, status: str
+) -> Source:
+    """Delete what was stored for the path (shots and vectors cascade) and start its new row."""
+    path = str(discovered.path)
     old = source_by_path(session, path)
     if old is not None:
         session.delete(old)
         session.flush()
+    return Source(
+        path=path,
+        library_root=str(discovered.root),
+        rel_path=discovered.rel_path,
+        status=status,
+        content_hash=outcome.fingerprint,
+        size_bytes=outcome.size_bytes,
+        mtime_ns=outcome.mtime_ns,
+        analyzer_version=analyzer_version,
+        updated_at=datetime.now(UTC),
+    )
 
 
 def write_indexed(
@@ -55,33 +70,21 @@ def write_indexed(
     """Replace whatever was stored for this path with the new source, shots and vectors; bump the revision."""
     info = outcome.info
     assert info is not None
-    path = str(discovered.path)
-    _replace_source(session, path)
-    source = Source(
-        path=path,
-        library_root=str(discovered.root),
-        rel_path=discovered.rel_path,
-        status="indexed",
-        content_hash=outcome.fingerprint,
-        size_bytes=outcome.size_bytes,
-        mtime_ns=outcome.mtime_ns,
-        analyzer_version=analyzer_version,
-        duration_s=info.duration_s,
-        fps_num=info.fps[0] if info.fps else None,
-        fps_den=info.fps[1] if info.fps else None,
-        is_vfr=info.is_vfr,
-        width=info.width,
-        height=info.height,
-        display_width=info.display_width,
-        display_height=info.display_height,
-        rotation=info.rotation,
-        has_audio=info.has_audio,
-        video_codec=info.video_codec,
-        partial=outcome.partial,
-        container_tags=dict(info.tags),
-        embedded_subtitles=[[c.start_s, c.end_s, c.text] for c in outcome.subtitles],
-        updated_at=datetime.now(UTC),
-    )
+    source = _replacement_source(session, discovered, outcome, analyzer_version, "indexed")
+    source.duration_s = info.duration_s
+    source.fps_num = info.fps[0] if info.fps else None
+    source.fps_den = info.fps[1] if info.fps else None
+    source.is_vfr = info.is_vfr
+    source.width = info.width
+    source.height = info.height
+    source.display_width = info.display_width
+    source.display_height = info.display_height
+    source.rotation = info.rotation
+    source.has_audio = info.has_audio
+    source.video_codec = info.video_codec
+    source.partial = outcome.partial
+    source.container_tags = dict(info.tags)
+    source.embedded_subtitles = [[c.start_s, c.end_s, c.text] for c in outcome.subtitles]
     _apply_text(source, text)
     ids = shot_ids_for(outcome)
     source.shots = [
@@ -116,21 +119,9 @@ def write_failed(
     session: Session, *, discovered: DiscoveredFile, outcome: FileOutcome, analyzer_version: str
 ) -> Source:
     """Record a file that could not be indexed, with the reason; its earlier shots are removed."""
-    path = str(discovered.path)
-    _replace_source(session, path)
-    source = Source(
-        path=path,
-        library_root=str(discovered.root),
-        rel_path=discovered.rel_path,
-        status="failed",
-        error_code=outcome.error_code,
-        error_message=outcome.error_message,
-        content_hash=outcome.fingerprint,
-        size_bytes=outcome.size_bytes,
-        mtime_ns=outcome.mtime_ns,
-        analyzer_version=analyzer_version,
-        updated_at=datetime.now(UTC),
-    )
+    source = _replacement_source(session, discovered, outcome, analyzer_version, "failed")
+    source.error_code = outcome.error_code
+    source.error_message = outcome.error_message
     session.add(source)
     session.flush()
     bump_revision(session)

@@ -116,10 +116,15 @@ def _split_count(
     target = options.pace_shot_s + (options.max_shot_s - options.pace_shot_s) * salience
     fewest = max(1, math.ceil(length_s / target - 1e-9))
     most = max(fewest, math.floor(length_s / options.min_shot_s + 1e-9))
+    best, best_covered = fewest, -1.0
     for count in range(fewest, most + 1):
-        if _fitting_candidates(candidates, length_s / count, options) >= count:
+        fitting = _fitting_candidates(candidates, length_s / count, options)
+        if fitting >= count:
             return count
-    return fewest
+        covered = fitting / count  # share of the pieces that a good shot can fill; the rest become cards
+        if covered > best_covered + 1e-9:
+            best, best_covered = count, covered
+    return best
 
 
 def plan_pieces(

@@ -114,23 +114,21 @@ def test_fifty_jobs_two_workers_one_killed(tmp_path: Path, postgres_url: str, re
             queue.enqueue(job_id)
         queue.close()
 
-        # kill worker 0 in the middle of a job, once it has finished a few
-        victim = workers[0]
-        marker = f":{victim.popen.pid}:"
+        # once a few jobs are done, kill whichever worker is in the middle of one (SIGKILL)
+        running: list[tuple[str, str]] = []
 
-        def victim_is_busy_after_some_work() -> bool:
+        def a_worker_is_mid_job() -> bool:
             with db.sessions() as session:
-                rows = session.execute(
-                    select(Job.status, Job.worker_id).where(Job.id.in_(ids), Job.worker_id.contains(marker))
-                ).all()
-            done = sum(status == states.SUCCEEDED for status, _ in rows)
-            return done >= 3 and any(status == states.RUNNING for status, _ in rows)
+                rows = session.execute(select(Job.id, Job.status, Job.worker_id).where(Job.id.in_(ids))).all()
+            done = sum(status == states.SUCCEEDED for _, status, _ in rows)
+            running[:] = [
+                (job_id, str(worker)) for job_id, status, worker in rows if status == states.RUNNING
+            ]
+            return done >= 3 and bool(running)
 
-        wait_until(victim_is_busy_after_some_work, timeout=180, proc=victim, what="the victim to be mid-job")
-        with db.sessions() as session:
-            killed_job = session.scalars(
-                select(Job.id).where(Job.status == states.RUNNING, Job.worker_id.contains(marker))
-            ).first()
+        wait_until(a_worker_is_mid_job, timeout=180, proc=workers[1], what="a worker to be mid-job")
+        killed_job, worker_id = running[0]
+        victim = next(w for w in workers if f":{w.popen.pid}:" in worker_id)
         victim.kill()
         time.sleep(1)
         workers.append(start(["worker"], env, tmp_path / "worker-restarted.log"))
@@ -140,7 +138,7 @@ def test_fifty_jobs_two_workers_one_killed(tmp_path: Path, postgres_url: str, re
                 statuses = session.scalars(select(Job.status).where(Job.id.in_(ids))).all()
             return all(s in states.TERMINAL for s in statuses)
 
-        wait_until(all_done, timeout=300, proc=workers[1], what="all 50 jobs to end")
+        wait_until(all_done, timeout=300, proc=workers[-1], what="all 50 jobs to end")
         with db.sessions() as session:
             jobs = {job.id: job for job in session.scalars(select(Job).where(Job.id.in_(ids)))}
         db.engine.dispose()
@@ -156,4 +154,4 @@ def test_fifty_jobs_two_workers_one_killed(tmp_path: Path, postgres_url: str, re
     succeeded = _job_log_counts(workers, "job succeeded")
     assert all(succeeded[job_id] == 1 for job_id in ids), succeeded
     by_worker = Counter(str(job.worker_id).split(":")[2] for job in jobs.values())
-    assert by_worker[str(victim.popen.pid)] >= 3 and len(by_worker) >= 2  # the work was shared
+    assert len(by_worker) >= 2  # the work was shared between workers

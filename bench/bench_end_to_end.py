@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from api.demo.library import generate_clip
 from indexer.runner import IndexRequest, run_index
 from montage.config import Settings
 from montage.db.database import open_database
@@ -67,38 +68,12 @@ def make_library(folder: Path, shots_per_clip: int) -> None:
         path = folder / f"{name}.mp4"
         if path.exists():
             continue
-        inputs: list[str] = []
-        for i in range(shots_per_clip):
-            src = (
-                f"{source}=size=1280x720:rate=30"
-                if source not in ("life", "cellauto")
-                else f"{source}=size=320x180:rate=30,scale=1280:720"
-            )
-            inputs += ["-f", "lavfi", "-t", "4", "-i", f"{src},hue=h={i * 40}"]
-        chain = "".join(f"[{i}:v]format=yuv420p[v{i}];" for i in range(shots_per_clip))
-        chain += "".join(f"[v{i}]" for i in range(shots_per_clip)) + f"concat=n={shots_per_clip}:v=1:a=0[out]"
-        subprocess.run(
-            [
-                "ffmpeg",
-                "-nostdin",
-                "-v",
-                "error",
-                "-y",
-                *inputs,
-                "-filter_complex",
-                chain,
-                "-map",
-                "[out]",
-                "-c:v",
-                "libx264",
-                "-preset",
-                "veryfast",
-                "-crf",
-                "23",
-                str(path),
-            ],
-            check=True,
-        )
+        scale = "" if source not in ("life", "cellauto") else ",scale=1280:720"
+        size = "320x180" if scale else "1280x720"
+        segments = [
+            (f"{source}=size={size}:rate=30{scale},hue=h={i * 40}", 4.0) for i in range(shots_per_clip)
+        ]
+        generate_clip(path, segments, crf=23)
         path.with_suffix(".json").write_text(
             json.dumps(
                 {"title": name, "description": description, "license": "CC0-1.0", "attribution": "generated"}

@@ -103,7 +103,8 @@ def packaged_clip_dir() -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def _generate(path: Path, segments: list[tuple[str, float]]) -> None:
+def generate_clip(path: Path, segments: list[tuple[str, float]], *, crf: int = 26) -> None:
+    """Write an H.264 clip of lavfi ``(source, seconds)`` segments, one shot each (temp file, then rename)."""
     args = ["ffmpeg", "-nostdin", "-v", "error", "-y"]
     for source, seconds in segments:
         args += ["-f", "lavfi", "-t", f"{seconds}", "-i", source]
@@ -120,7 +121,7 @@ def _generate(path: Path, segments: list[tuple[str, float]]) -> None:
         "-preset",
         "veryfast",
         "-crf",
-        "26",
+        str(crf),
         str(tmp),
     ]
     result = subprocess.run(args, capture_output=True, text=True, check=False)
@@ -146,7 +147,7 @@ def build_demo_library(folder: Path) -> tuple[Path, Path]:
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists():
-            _generate(target, segments)
+            generate_clip(target, segments)
         rows.append(
             _row(
                 DemoClip(

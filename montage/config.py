@@ -16,8 +16,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from montage.article.options import ArticleOptions
 from montage.embedding.options import EmbeddingOptions
 from montage.narration.options import NarrationOptions
-from montage.relevance.weights import RelevanceWeights
 from montage.render.options import RenderOptions
+from montage.retrieval.weights import RelevanceWeights
 from montage.speech.options import SpeechOptions
 from montage.timeline.options import AlignmentOptions
 

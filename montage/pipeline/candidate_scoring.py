@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from montage.relevance import (
-    CandidateFeatures,
-    KeywordIndex,
-    RelevanceWeights,
-    SentenceQuery,
-    score_candidates,
-)
 from montage.retrieval.candidates import CandidatePool, ShotFacts
+from montage.retrieval.features import SentenceQuery
+from montage.retrieval.ranking import rank_pool
+from montage.retrieval.weights import RelevanceWeights
 from montage.timeline.model import CandidateShot
 
 
@@ -28,11 +24,8 @@ class SentenceNeed:
     duration_s: float
 
 
-def _shot_document(facts: ShotFacts) -> str:
-    return " ".join([facts.title, facts.text, " ".join(facts.tags)])
-
-
-def _candidate_shot(facts: ShotFacts, score: float, scores: dict[str, float | None]) -> CandidateShot:
+def candidate_shot(facts: ShotFacts, score: float, scores: dict[str, float | None]) -> CandidateShot:
+    """A pooled shot as the alignment stage sees it, with its score and score parts."""
     return CandidateShot(
         shot_id=facts.shot_id,
         source_id=facts.source_id,
@@ -49,37 +42,14 @@ def _candidate_shot(facts: ShotFacts, score: float, scores: dict[str, float | No
 
 def rank_candidates(
     pool: CandidatePool,
-    needs: Sequence[SentenceNeed],
+    texts: Sequence[str],
     weights: RelevanceWeights,
     *,
     keep: int = 40,
-) -> dict[int, list[CandidateShot]]:
-    """Score every pooled shot per sentence (visual, text, keywords, quality, penalties); keep the best."""
-    keyword_index = KeywordIndex.fit({shot_id: _shot_document(pool.shots[shot_id]) for shot_id in pool.order})
-    ranked: dict[int, list[CandidateShot]] = {}
-    for row, need in enumerate(needs):
-        features = [
-            CandidateFeatures(
-                shot_id=shot_id,
-                visual_sim=None if pool.visual_sims is None else float(pool.visual_sims[row, column]),
-                text_sim=float(pool.text_sims[row, column]),
-                shot_text=_shot_document(pool.shots[shot_id]),
-                tags=pool.shots[shot_id].tags,
-                quality=pool.shots[shot_id].quality,
-                duration_s=pool.shots[shot_id].duration_s,
-                source_id=pool.shots[shot_id].source_id,
-            )
-            for column, shot_id in enumerate(pool.order)
-        ]
-        query = SentenceQuery(
-            text=need.text,
-            keyphrases=need.keyphrases,
-            entities=need.entities,
-            salience=need.salience,
-            slot_s=need.duration_s,
-        )
-        scored = score_candidates(query, features, keyword_index, weights)[:keep]
-        ranked[need.sentence_index] = [
-            _candidate_shot(pool.shots[item.shot_id], item.score, dict(item.scores)) for item in scored
-        ]
-    return ranked
+) -> list[list[CandidateShot]]:
+    """Score every pooled shot for each query text (the same path as search); keep the best per query."""
+    queries = [SentenceQuery(text=text) for text in texts]
+    return [
+        [candidate_shot(pool.shots[item.shot_id], item.score, dict(item.scores)) for item in scored]
+        for scored in rank_pool(pool, queries, weights, keep=keep)
+    ]

@@ -24,7 +24,9 @@ from montage.narration import NarrationScript, rewrite_with_llm, summarize_artic
 from montage.pipeline.candidate_scoring import SentenceNeed, rank_candidates
 from montage.pipeline.outputs import write_outputs
 from montage.pipeline.types import CancelledError, MakeRequest, MakeResult, ShouldCancel, StageProgress
+from montage.retrieval.calibration import relevance_floor
 from montage.retrieval.candidates import gather_candidates
+from montage.retrieval.ranking import query_named_things
 from montage.search.channels import Channels
 from montage.speech import SentenceAudio, synthesize_sentences
 from montage.timeline import (
@@ -137,9 +139,13 @@ def sentence_needs(script: NarrationScript, anchors: Anchors, slots: list[Slot])
 
 
 def query_text(need: SentenceNeed) -> str:
-    """The text sent to the embedding channels for one sentence: the sentence and its keyphrases."""
-    extra = ", ".join(need.keyphrases[:4])
-    return f"{need.text} {extra}".strip()
+    """The text a sentence is searched with: the sentence alone, so search and make rank it the same."""
+    return need.text
+
+
+def topic_query(article: Article, anchors: Anchors) -> str:
+    """What the story is about, for B-roll: the article title, else the anchors' topic."""
+    return (article.title or anchors.topic or "").strip()
 
 
 def make_video(
@@ -180,17 +186,40 @@ def make_video(
         slots = narration_slots(script, anchors, audio)
         needs = sentence_needs(script, anchors, slots)
     with clock.stage("retrieval"):
+        texts = [query_text(need) for need in needs]
+        topic = topic_query(article, anchors)
+        if topic:
+            texts.append(topic)
         pool = gather_candidates(
             db.sessions,
             channels,
-            [query_text(need) for need in needs],
+            texts,
             index_dir=settings.index_dir,
             per_channel=settings.candidates_per_sentence,
+            named=[query_named_things(text) for text in texts],
         )
-        ranked = rank_candidates(pool, needs, settings.relevance)
+        rows = rank_candidates(pool, texts, settings.relevance)
+        ranked = {need.sentence_index: rows[i] for i, need in enumerate(needs)}
+        broll = rows[len(needs)] if topic else []
+        floor = relevance_floor(
+            channels.text.model_id,
+            channels.visual.model_id if channels.visual is not None else None,
+            settings.alignment.min_score,
+        )
+        if floor.origin != "calibrated":
+            warnings.append(
+                f"no relevance floor is calibrated for {floor.key}; using {floor.value:.3f} "
+                "(run bench/calibrate_relevance.py on labelled footage)"
+            )
     with clock.stage("alignment"):
-        alignment_options = settings.alignment.model_copy(update={"fps": render_options.fps})
-        alignment = align(slots, ranked, alignment_options)
+        alignment_options = settings.alignment.model_copy(
+            update={
+                "fps": render_options.fps,
+                "min_score": floor.value,
+                "min_score_cross_script": floor.cross_script,
+            }
+        )
+        alignment = align(slots, ranked, alignment_options, broll=broll)
         music = (
             MusicTrack(str(render_options.music_path), render_options.music_gain_db)
             if render_options.music_path

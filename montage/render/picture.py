@@ -54,9 +54,12 @@ def segment_chain(
     height: int,
     fps: float,
     fit: Literal["crop", "pad"] | None,
+    speed: float = 1.0,
 ) -> Chain:
-    """A segment's picture: time from 0, fitted to the frame (unless ``fit`` is None), exact length."""
-    filters = [f("setpts", expr="PTS-STARTPTS")]
+    """A segment's picture: time from 0 (played at ``speed``), fitted to the frame (unless ``fit`` is None),
+    exact length."""
+    expr = "PTS-STARTPTS" if abs(speed - 1.0) < 1e-9 else f"(PTS-STARTPTS)/{speed:.6f}"
+    filters = [f("setpts", expr=expr)]
     if fit is not None:
         filters += fit_filters(width, height, fit)
     filters += length_filters(frames, fps)

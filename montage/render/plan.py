@@ -100,8 +100,11 @@ def plan_render(
         length = (count + extra) / fps
         read = f"{length + SEEK_SLACK_FRAMES / fps:.6f}"
         fit: str | None = options.fit
+        speed = 1.0
         if segment.shot is not None:
-            inputs.append(Input(segment.shot.path, ("-ss", f"{segment.shot.in_s:.6f}", "-t", read)))
+            speed = segment.shot.speed
+            source_read = f"{length * speed + SEEK_SLACK_FRAMES / fps:.6f}"
+            inputs.append(Input(segment.shot.path, ("-ss", f"{segment.shot.in_s:.6f}", "-t", source_read)))
         elif isinstance(fallback, InlineFallbackGenerator):
             text = segment.fallback_text or segment.sentence
             source = fallback.lavfi_source(text, length, width, height, fps, work_dir / "cards")
@@ -123,6 +126,7 @@ def plan_render(
                 height=height,
                 fps=fps,
                 fit=None if fit is None else options.fit,
+                speed=speed,
             )
         )
         labels.append(label)

@@ -1,1 +1,17 @@
-"""Stage 5, retrieval side: candidate shots per narration sentence from both embedding channels."""
+"""Retrieval: candidate pooling, features, the one scoring formula, weights, keywords and calibration."""
+
+from montage.retrieval.bm25 import KeywordIndex, KeywordMatches
+from montage.retrieval.features import CandidateFeatures, ScoredCandidate, SentenceQuery
+from montage.retrieval.scoring import score_candidate, score_candidates
+from montage.retrieval.weights import RelevanceWeights
+
+__all__ = [
+    "CandidateFeatures",
+    "KeywordIndex",
+    "KeywordMatches",
+    "RelevanceWeights",
+    "ScoredCandidate",
+    "SentenceQuery",
+    "score_candidate",
+    "score_candidates",
+]

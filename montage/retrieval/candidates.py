@@ -1,7 +1,9 @@
 """Candidate shots for many queries at once: ANN candidates per channel, then exact similarities from the DB.
 
 The union of candidates over all queries is scored against every query, so each sentence sees the same
-candidate pool (stable, explainable scores) and each vector is read from the database once.
+candidate pool (stable, explainable scores) and each vector is read from the database once. The pool also
+carries what scoring needs beyond the vectors: the library-wide keyword index, and for each query the best
+similarity between a thing it names and each shot's labels (tags, title).
 """
 
 from __future__ import annotations
@@ -15,8 +17,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from montage.db.models import Shot
 from montage.db.repositories.shots import shots_by_ids, vectors_for
+from montage.embedding.protocol import TextEmbedder
+from montage.retrieval.bm25 import KeywordIndex
+from montage.retrieval.keyword_library import library_keyword_index
+from montage.retrieval.named_things import NamedThing
 from montage.search.channels import TEXT, VISUAL, Channels
 from montage.search.vector_index import load_vector_index
+
+_LABEL_CACHE_MAX = 50_000
+_label_vectors: dict[tuple[str, str], NDArray[np.float32]] = {}
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,9 @@ class CandidatePool:
     text_sims: NDArray[np.float32]  # (queries, shots) in ``order``
     visual_sims: NDArray[np.float32] | None
     order: list[int]
+    keyword_index: KeywordIndex
+    named_sims: NDArray[np.float32] | None = None  # (queries, shots); NaN where the query names nothing
+    named_positions: NDArray[np.int64] | None = None  # (queries, shots); where the best-matched thing starts
 
 
 def _facts(shot: Shot, cuts: dict[int, tuple[float, ...]]) -> ShotFacts:
@@ -90,6 +102,57 @@ def _sim_matrix(
     return matrix
 
 
+def shot_labels(facts: ShotFacts) -> list[str]:
+    """The short labels a named thing can match: the source's tags and its title."""
+    return [tag for tag in facts.tags if tag.strip()] + ([facts.title] if facts.title.strip() else [])
+
+
+def _embed_labels(encoder: TextEmbedder, labels: list[str]) -> NDArray[np.float32]:
+    missing = sorted({label for label in labels if (encoder.model_id, label) not in _label_vectors})
+    if missing:
+        if len(_label_vectors) + len(missing) > _LABEL_CACHE_MAX:
+            _label_vectors.clear()
+        for label, vector in zip(missing, encoder.embed_texts(missing), strict=True):
+            _label_vectors[(encoder.model_id, label)] = vector
+    if not labels:
+        return np.zeros((0, encoder.dim), dtype=np.float32)
+    return np.stack([_label_vectors[(encoder.model_id, label)] for label in labels])
+
+
+def named_similarities(
+    encoder: TextEmbedder,
+    named: list[list[NamedThing]],
+    facts: dict[int, ShotFacts],
+    order: list[int],
+) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+    """Per query and shot: the best cosine of a named thing to one of the shot's labels, and where that
+    thing starts in the query (NaN and -1 where the query names nothing)."""
+    sims = np.full((len(named), len(order)), np.nan, dtype=np.float32)
+    positions = np.full((len(named), len(order)), -1, dtype=np.int64)
+    things = [thing for query in named for thing in query]
+    if not things or not order:
+        return sims, positions
+    labels_per_shot = [shot_labels(facts[shot_id]) for shot_id in order]
+    flat = [label for labels in labels_per_shot for label in labels]
+    label_vectors = _embed_labels(encoder, flat)
+    thing_vectors = encoder.embed_texts([thing.text for thing in things])
+    label_sims = thing_vectors @ label_vectors.T if len(flat) else np.zeros((len(things), 0), np.float32)
+    owner = np.repeat(np.arange(len(order)), [len(labels) for labels in labels_per_shot])
+    per_shot = np.full((len(things), len(order)), -1.0, dtype=np.float32)
+    if len(flat):
+        np.maximum.at(per_shot.T, owner, label_sims.T)
+    row = 0
+    for query_index, query in enumerate(named):
+        if not query:
+            continue
+        block = per_shot[row : row + len(query)]
+        best = np.argmax(block, axis=0)
+        sims[query_index] = block[best, np.arange(len(order))]
+        positions[query_index] = np.asarray([query[i].position for i in best], dtype=np.int64)
+        row += len(query)
+    return sims, positions
+
+
 def gather_candidates(
     factory: sessionmaker[Session],
     channels: Channels,
@@ -97,8 +160,13 @@ def gather_candidates(
     *,
     index_dir: Path,
     per_channel: int,
+    named: list[list[NamedThing]] | None = None,
 ) -> CandidatePool:
-    """Candidates for every query from every available channel, with exact similarities to every query."""
+    """Candidates for every query from every available channel, with exact similarities to every query.
+
+    ``named`` (one list per query) are the things each query names; their best label similarities are
+    computed for every pooled shot.
+    """
     query_vectors = {TEXT: channels.text.embed_texts(queries)}
     if channels.visual is not None:
         query_vectors[VISUAL] = channels.visual.embed_texts(queries)
@@ -125,4 +193,15 @@ def gather_candidates(
         visual_sims = None
         if channels.visual is not None:
             visual_sims = _sim_matrix(session, VISUAL, channels.visual.model_id, order, query_vectors[VISUAL])
-    return CandidatePool(shots=facts, text_sims=text_sims, visual_sims=visual_sims, order=order)
+    named_sims = named_positions = None
+    if named is not None and any(named):
+        named_sims, named_positions = named_similarities(channels.text, named, facts, order)
+    return CandidatePool(
+        shots=facts,
+        text_sims=text_sims,
+        visual_sims=visual_sims,
+        order=order,
+        keyword_index=library_keyword_index(factory),
+        named_sims=named_sims,
+        named_positions=named_positions,
+    )

@@ -35,6 +35,7 @@ def _shot_json(shot: ShotUse) -> dict[str, Any]:
         "score": shot.score,
         "scores": _scores(shot.scores),
         "source_fps": shot.source_fps,
+        "speed": shot.speed,
     }
 
 
@@ -61,6 +62,8 @@ def _segment_json(segment: Segment) -> dict[str, Any]:
         "fallback": segment.fallback,
         "fallback_text": segment.fallback_text,
         "alternatives": [_alternative_json(a) for a in segment.alternatives],
+        "fill": segment.fill,
+        "fill_reason": segment.fill_reason,
     }
 
 
@@ -105,6 +108,7 @@ def _shot_from(data: Mapping[str, Any]) -> ShotUse:
         score=float(data["score"]),
         scores=dict(data["scores"]),
         source_fps=None if data["source_fps"] is None else float(data["source_fps"]),
+        speed=float(data.get("speed", 1.0)),
     )
 
 
@@ -118,6 +122,8 @@ def _segment_from(data: Mapping[str, Any]) -> Segment:
         shot=None if data["shot"] is None else _shot_from(data["shot"]),
         fallback=bool(data["fallback"]),
         fallback_text=data["fallback_text"],
+        fill=str(data.get("fill", "card" if data["shot"] is None else "relevant")),
+        fill_reason=str(data.get("fill_reason", "")),
         alternatives=[
             Alternative(
                 shot_id=int(a["shot_id"]),

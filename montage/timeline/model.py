@@ -61,7 +61,11 @@ class CandidateShot:
 
 @dataclass(frozen=True)
 class ShotUse:
-    """The part ``[in_s, out_s)`` of a library shot that fills one segment."""
+    """The part ``[in_s, out_s)`` of a library shot that fills one segment.
+
+    ``speed`` is source seconds per output second: 1.0 plays the shot as shot; 0.87 plays it 13 % slower
+    so a slightly short clip fills its segment (montage keeps it within ±15 %).
+    """
 
     path: str
     shot_id: int
@@ -71,10 +75,11 @@ class ShotUse:
     score: float
     scores: dict[str, float | None] = field(default_factory=dict)
     source_fps: float | None = None
+    speed: float = 1.0
 
     @property
     def duration_s(self) -> float:
-        """Length of the part used."""
+        """Length of the part used, in source seconds."""
         return self.out_s - self.in_s
 
 
@@ -95,7 +100,11 @@ class Alternative:
 class Segment:
     """One stretch ``[start_s, end_s)`` of the output picture: a shot, or a fallback card (``shot`` None).
 
-    ``sentence_index`` is the narration sentence the segment mostly covers.
+    ``sentence_index`` is the narration sentence whose picture this is (a held shot keeps the sentence it was
+    chosen for while it runs on under the next one). ``fill`` says how the segment was filled: ``relevant``
+    (a shot that clears the relevance floor for its sentence), ``named`` (the shot of a thing the sentence
+    names), ``held`` (the previous relevant shot running on, new frames only), ``broll`` (footage that fits
+    the story's topic, for a sentence with nothing specific to show) or ``card``; ``fill_reason`` says why.
     """
 
     index: int
@@ -107,6 +116,8 @@ class Segment:
     fallback: bool
     fallback_text: str | None = None
     alternatives: list[Alternative] = field(default_factory=list)
+    fill: str = "relevant"
+    fill_reason: str = ""
 
     @property
     def duration_s(self) -> float:

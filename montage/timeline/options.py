@@ -1,4 +1,4 @@
-"""Options of the alignment stage (``MONTAGE_ALIGNMENT__*`` once wired into the global settings)."""
+"""Options of the alignment stage (``MONTAGE_ALIGNMENT__*``)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,28 @@ class AlignmentOptions(BaseModel):
         "up to max_shot_s before a cut.",
     )
     min_score: float = Field(
-        default=0.2, description="A sentence whose best candidate scores below this gets a fallback card."
+        default=0.45,
+        description="The relevance floor: a shot scoring below it is never shown for a sentence. "
+        "montage make sets it from the calibration of the models in use "
+        "(montage.retrieval.calibration); this default is only used where no calibration applies.",
+    )
+    min_score_cross_script: float | None = Field(
+        default=None,
+        description="The relevance floor for a sentence and a shot text in different scripts (a Chinese "
+        "sentence, an English description), where only the multilingual embedding can match; "
+        "None = min_score.",
+    )
+    named_min: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="A shot whose named part reaches this is the shot of a thing the sentence names.",
+    )
+    max_speed_change: float = Field(
+        default=0.15,
+        ge=0,
+        lt=0.5,
+        description="A clip may be slowed by at most this share to fill its piece (no frozen frames).",
     )
     salience_weight: float = Field(
         default=1.0,

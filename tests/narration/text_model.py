@@ -1,4 +1,7 @@
-"""The real all-MiniLM-L6-v2 text encoder, offline, loaded once per test process."""
+"""montage's default text encoder (USE multilingual), offline, loaded once per test process.
+
+Without montage.embedding it falls back to all-MiniLM-L6-v2 loaded here.
+"""
 
 from __future__ import annotations
 

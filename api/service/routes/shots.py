@@ -55,6 +55,7 @@ def _search(state: State, query: str, k: int) -> list[ShotHitOut]:
         k=k,
         index_dir=state.settings.index_dir,
         settings=state.settings.search,
+        weights=state.settings.relevance,
     )
     return [hit_out(hit) for hit in hits]
 

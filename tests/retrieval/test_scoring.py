@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from montage.embedding.protocol import TextEmbedder
-from montage.relevance import (
+from montage.retrieval import (
     CandidateFeatures,
     KeywordIndex,
     RelevanceWeights,

@@ -1,8 +1,18 @@
-"""Score candidate shots for one narration sentence: weighted parts minus penalties, every part kept.
+"""Score candidate shots for one query (a narration sentence or a search): weighted parts minus penalties.
 
-Pure functions over plain data; no I/O. The keyword part is BM25 of the sentence (its text, plus its
-keyphrases and entities once more) over the shot texts of a :class:`KeywordIndex`, divided by the best BM25
-score of that query in the index, so it lies in [0, 1] and means the same for every candidate of the query.
+Pure functions over plain data; no I/O. The one scoring formula behind ``montage search``, the shot API,
+``montage make`` and the editor's alternatives:
+
+``score = visual·v + text·t + keyword·k + tags·g + quality·q + named·n − penalties``
+
+* ``keyword``: BM25 of the query (its text, plus its keyphrases and entities once more) over the shot texts
+  of a :class:`KeywordIndex` built over the whole library, divided by the query's best BM25 score in that
+  index, so it lies in [0, 1] and does not depend on which other shots were pooled.
+* ``named``: a bonus when the shot's labels (tags, title) match a thing the query names, measured with the
+  text embedding so "牛奶" finds the tag "milk". It only adds: a query that names nothing loses nothing.
+* Across scripts (Chinese query, English shot text) ``keyword`` and ``tags`` cannot match, so their weights
+  go to ``text`` (the multilingual embedding) instead of punishing the query for its language; when the
+  visual channel is unavailable its weight is shared among the text-side parts the same way.
 """
 
 from __future__ import annotations
@@ -10,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from montage.relevance.bm25 import KeywordIndex, KeywordMatches
-from montage.relevance.features import CandidateFeatures, ScoredCandidate, SentenceQuery
 from montage.relevance.tokenizer import tokenize
-from montage.relevance.weights import RelevanceWeights
+from montage.retrieval.bm25 import KeywordIndex, KeywordMatches
+from montage.retrieval.features import CandidateFeatures, ScoredCandidate, SentenceQuery
+from montage.retrieval.weights import RelevanceWeights
 
 _TAG_TERMS_FOR_FULL_MATCH = 3
 
@@ -37,16 +47,23 @@ def _calibrated(value: float, floor: float, ceiling: float) -> float:
     return min(1.0, max(0.0, (value - floor) / (ceiling - floor)))
 
 
-def _effective_weights(weights: RelevanceWeights, visual_available: bool) -> dict[str, float]:
+def effective_weights(
+    weights: RelevanceWeights, *, visual_available: bool, same_script: bool = True
+) -> dict[str, float]:
+    """The weights actually applied: visual (when unavailable) and lexical parts (across scripts) moved."""
     effective = {
         "visual": weights.visual,
         "text": weights.text,
         "keyword": weights.keyword,
         "tags": weights.tags,
         "quality": weights.quality,
+        "named": weights.named,
     }
+    if not same_script:
+        effective["text"] += effective["keyword"] + effective["tags"]
+        effective["keyword"] = effective["tags"] = 0.0
     if not visual_available:
-        text_side = weights.text + weights.keyword + weights.tags
+        text_side = effective["text"] + effective["keyword"] + effective["tags"]
         for part in ("text", "keyword", "tags"):
             effective[part] += weights.visual * effective[part] / text_side
         effective["visual"] = 0.0
@@ -91,28 +108,40 @@ def _score(
     weights: RelevanceWeights,
 ) -> ScoredCandidate:
     visual_available = candidate.visual_sim is not None
-    effective = _effective_weights(weights, visual_available)
+    effective = effective_weights(
+        weights, visual_available=visual_available, same_script=candidate.same_script
+    )
     visual = (
         _calibrated(candidate.visual_sim, weights.visual_floor, weights.visual_ceiling)
         if candidate.visual_sim is not None
         else None
     )
+    named = (
+        None
+        if candidate.named_sim is None
+        else _calibrated(candidate.named_sim, weights.named_floor, weights.named_ceiling)
+    )
     parts: dict[str, float] = {
         "text": _calibrated(candidate.text_sim, weights.text_floor, weights.text_ceiling),
-        "keyword": _keyword_part(query, candidate, keyword_index),
-        "tags": _tags_part(query, candidate),
+        "keyword": _keyword_part(query, candidate, keyword_index) if candidate.same_script else 0.0,
+        "tags": _tags_part(query, candidate) if candidate.same_script else 0.0,
         "quality": min(1.0, max(0.0, candidate.quality)),
     }
     penalty_short = _short_penalty(sentence, candidate, weights)
     penalty_quality = _low_quality_penalty(candidate, weights)
     total = sum(effective[name] * value for name, value in parts.items())
-    total += effective["visual"] * (visual or 0.0)
+    total += effective["visual"] * (visual or 0.0) + effective["named"] * (named or 0.0)
     total -= penalty_short + penalty_quality
-    scores: dict[str, float | None] = {"visual": visual, **parts}
+    scores: dict[str, float | None] = {"visual": visual, **parts, "named": named}
     scores["visual_raw"] = candidate.visual_sim
     scores["text_raw"] = candidate.text_sim
+    scores["named_raw"] = candidate.named_sim
+    scores["named_position"] = (
+        None if named is None or named <= 0 or candidate.named_position is None else candidate.named_position
+    )
     scores.update({f"weight_{name}": value for name, value in effective.items()})
     scores["visual_weight_redistributed"] = 0.0 if visual_available else weights.visual
+    scores["same_script"] = 1.0 if candidate.same_script else 0.0
     scores["penalty_short"] = penalty_short
     scores["penalty_low_quality"] = penalty_quality
     return ScoredCandidate(shot_id=candidate.shot_id, score=total, scores=scores)

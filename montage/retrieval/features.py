@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class SentenceQuery:
-    """One narration sentence as a query: its text, anchors and, when known, the seconds it will be spoken.
+    """One narration sentence (or a search query) as a query: its text, anchors and, when known, the seconds
+    it will be spoken.
 
     ``slot_s`` feeds the "too short for the slot" penalty; None falls back to ``min_useful_s``.
     """
@@ -21,11 +22,16 @@ class SentenceQuery:
 
 @dataclass(frozen=True)
 class CandidateFeatures:
-    """What scoring knows about one candidate shot for one sentence.
+    """What scoring knows about one candidate shot for one query.
 
-    ``visual_sim`` and ``text_sim`` are raw cosine similarities of the sentence to the shot's keyframe (CLIP)
+    ``visual_sim`` and ``text_sim`` are raw cosine similarities of the query to the shot's keyframe (CLIP)
     and to the shot's text (sentence embeddings); ``visual_sim`` is None when the visual channel is
-    unavailable.
+    unavailable. ``named_sim`` is the best cosine between a thing the query names (a quoted word, a person,
+    an organisation, a place) and one of the shot's labels (its tags and title), None when the query names
+    nothing; ``named_position`` is where in the query that named thing starts (characters), so two named
+    things can be shown in the order they are named. ``same_script`` is False when the query and the shot
+    text are written in different scripts (Chinese query, English description): word overlap then says
+    nothing, and the keyword and tag parts give their weight to the text embedding instead.
     """
 
     shot_id: int
@@ -36,6 +42,9 @@ class CandidateFeatures:
     quality: float = 0.5
     duration_s: float = 0.0
     source_id: int = 0
+    named_sim: float | None = None
+    named_position: int | None = None
+    same_script: bool = True
 
 
 @dataclass(frozen=True)

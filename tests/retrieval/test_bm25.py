@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from montage.relevance.bm25 import KeywordIndex
 from montage.relevance.tokenizer import tokenize
+from montage.retrieval.bm25 import KeywordIndex
 
 SHOT_TEXTS = {
     11: "Aerial view of the Thames Barrier gates closing on the river in London",

@@ -1,0 +1,158 @@
+"""Calibrate the relevance floor of the models in use from labelled (sentence, clip) pairs.
+
+    .venv/bin/python bench/calibrate_relevance.py [--footage ../shared/footage] [--eval ../shared/eval]
+        [--check bench/eval] [--workdir DIR] [--write]
+
+Indexes the footage, then scores every shot of the library for every labelled sentence with the one
+ranking path (``montage.retrieval.ranking``). A pair is positive when the shot comes from a clip the labels
+accept for that sentence, negative otherwise. The floor is the lowest score at which the pairs above it are
+still at least ``--precision`` positive (default 0.9, "never show unrelated footage" weighs more than
+finding everything), taken halfway to the next negative below so it does not sit on a single pair. The
+``--check`` sets are scored with that floor and reported separately (held out: they did not set it).
+Prints JSON; ``--write`` stores the floor in ``montage/retrieval/calibration.json`` under the models' key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from indexer.runner import IndexRequest, run_index  # noqa: E402
+from montage.article import load_article  # noqa: E402
+from montage.config import Settings  # noqa: E402
+from montage.db.database import open_database  # noqa: E402
+from montage.evaluation.cut_labels import clip_key, normalise, read_labels  # noqa: E402
+from montage.retrieval.calibration import CALIBRATION_FILE, calibration_key  # noqa: E402
+from montage.retrieval.candidates import gather_candidates  # noqa: E402
+from montage.retrieval.features import SentenceQuery  # noqa: E402
+from montage.retrieval.ranking import query_named_things, rank_pool  # noqa: E402
+from montage.search.channels import open_channels  # noqa: E402
+
+
+def labelled_pairs(
+    eval_dir: Path, footage: Path, settings: Settings, db: Any, channels: Any
+) -> list[tuple[float, bool, bool]]:
+    """(score, positive, same_script) for every labelled sentence and every shot of the library."""
+    labels = read_labels(eval_dir / "labels.json")
+    sentences: list[tuple[str, frozenset[str]]] = []
+    for name, rules in sorted(labels.items()):
+        article = load_article(eval_dir / "articles" / name, options=settings.article)
+        for sentence in article.sentences:
+            text = normalise(sentence.text)
+            accepted = [rule.relevant for rule in rules if rule.match in text]
+            if accepted:
+                sentences.append((sentence.text, frozenset().union(*accepted)))
+    texts = [text for text, _ in sentences]
+    pool = gather_candidates(
+        db.sessions,
+        channels,
+        texts,
+        index_dir=settings.index_dir,
+        per_channel=100_000,
+        named=[query_named_things(text) for text in texts],
+    )
+    pairs: list[tuple[float, bool, bool]] = []
+    for (_text, accepted), scored in zip(
+        sentences, rank_pool(pool, [SentenceQuery(text=t) for t in texts], settings.relevance), strict=True
+    ):
+        for item in scored:
+            clip = clip_key(pool.shots[item.shot_id].path, footage)
+            pairs.append((item.score, clip in accepted, item.scores.get("same_script") != 0.0))
+    return pairs
+
+
+def choose_floor(pairs: list[tuple[float, bool]], precision: float) -> dict[str, float]:
+    """The lowest floor whose pairs above it are at least ``precision`` positive (see the module doc)."""
+    ordered = sorted(pairs, key=lambda p: -p[0])
+    positives = sum(1 for _, positive in ordered if positive)
+    best_index, true_above = -1, 0
+    for i, (_, positive) in enumerate(ordered):
+        true_above += positive
+        if true_above / (i + 1) >= precision:
+            best_index = i
+    if best_index < 0:
+        return {"floor": ordered[0][0] + 1e-6, "precision": 1.0, "recall": 0.0}
+    floor = ordered[best_index][0]
+    below = next((s for s, positive in ordered[best_index + 1 :] if not positive), None)
+    if below is not None:
+        floor = (floor + below) / 2
+    return {"floor": round(floor, 4), **measure(pairs, floor, positives)}
+
+
+def measure(pairs: list[tuple[float, bool]], floor: float, positives: int | None = None) -> dict[str, float]:
+    """Precision and recall of the pairs at or above ``floor``."""
+    total_positive = positives if positives is not None else sum(1 for _, p in pairs if p)
+    above = [positive for score, positive in pairs if score >= floor]
+    return {
+        "precision": round(sum(above) / len(above), 3) if above else 1.0,
+        "recall": round(sum(above) / total_positive, 3) if total_positive else 0.0,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--footage", type=Path, default=ROOT.parent / "shared" / "footage")
+    parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--check", type=Path, action="append", default=None)
+    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--precision", type=float, default=0.9)
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    footage = args.footage.resolve()
+    if not (footage / "manifest.csv").is_file():
+        print(json.dumps({"skipped": f"no labelled footage at {footage} (needs manifest.csv)"}))
+        return 0
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="montage-calib-"))
+    settings = Settings(data_dir=workdir / "data")
+    db = open_database(settings)
+    channels = open_channels(settings)
+    run_index(settings, db, channels, IndexRequest([footage], manifests=[footage / "manifest.csv"]))
+    pairs = labelled_pairs(args.eval, footage, settings, db, channels)
+    same = [(score, positive) for score, positive, same_script in pairs if same_script]
+    cross = [(score, positive) for score, positive, same_script in pairs if not same_script]
+    chosen = choose_floor(same, args.precision)
+    chosen_cross = choose_floor(cross, args.precision) if any(p for _, p in cross) else None
+    key = calibration_key(channels.text.model_id, channels.visual.model_id if channels.visual else None)
+    checks = {}
+    for check in args.check or [ROOT / "bench" / "eval"]:
+        held_out = labelled_pairs(check, footage, settings, db, channels)
+        checks[str(check)] = {
+            "same_script": measure([(s, p) for s, p, same in held_out if same], chosen["floor"]),
+            "cross_script": measure(
+                [(s, p) for s, p, same in held_out if not same],
+                chosen_cross["floor"] if chosen_cross else chosen["floor"],
+            ),
+        }
+    entry = {
+        **chosen,
+        "pairs": len(same),
+        "positives": sum(1 for _, p in same if p),
+        "cross_script": None
+        if chosen_cross is None
+        else {
+            **chosen_cross,
+            "pairs": len(cross),
+            "positives": sum(1 for _, p in cross if p),
+        },
+        "target_precision": args.precision,
+        "labels": str(args.eval.name),
+    }
+    if args.write:
+        data = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8")) if CALIBRATION_FILE.is_file() else {}
+        data.setdefault("floors", {})[key] = entry
+        CALIBRATION_FILE.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps({"key": key, "calibration": entry, "held_out": checks}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,56 @@
+"""Relevance floors calibrated per channel set and model from labelled (sentence, clip) pairs.
+
+A floor is the score below which a shot is never shown for a sentence. Scores mean different things for
+different models (the cosine of a related pair is ~0.4 for one text encoder and ~0.8 for another), so the
+floor is looked up by the models in use: the text model id and the visual model id ("none" when the visual
+channel is unavailable). ``calibration.json`` beside this module holds the floors that
+``bench/calibrate_relevance.py`` measured, with how (pairs used, precision and recall at the floor).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+
+
+@dataclass(frozen=True)
+class RelevanceFloor:
+    """The floor to use and where it comes from (``calibrated`` or ``default``)."""
+
+    value: float
+    origin: str
+    key: str
+    cross_script: float | None = None
+
+
+def calibration_key(text_model_id: str, visual_model_id: str | None) -> str:
+    """The lookup key of a model combination."""
+    return f"text={text_model_id}|visual={visual_model_id or 'none'}"
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, dict[str, object]]:
+    if not CALIBRATION_FILE.is_file():
+        return {}
+    data = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
+    return dict(data.get("floors", {}))
+
+
+def relevance_floor(text_model_id: str, visual_model_id: str | None, default: float) -> RelevanceFloor:
+    """The calibrated floor of this model combination, or ``default`` when none was measured."""
+    key = calibration_key(text_model_id, visual_model_id)
+    entry = _table().get(key)
+    if entry is None or not isinstance(entry.get("floor"), int | float):
+        return RelevanceFloor(default, "default", key)
+    cross = entry.get("cross_script")
+    cross_floor = cross.get("floor") if isinstance(cross, dict) else None
+    return RelevanceFloor(
+        float(entry["floor"]),  # type: ignore[arg-type]
+        "calibrated",
+        key,
+        float(cross_floor) if isinstance(cross_floor, int | float) else None,
+    )

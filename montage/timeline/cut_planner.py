@@ -1,0 +1,361 @@
+"""Cuts planned together with the shots: how many pieces a sentence gets and how long each holds follow the
+relevant footage there is.
+
+For each sentence (too-short sentences share one group with a neighbour), its relevant candidates (score at
+or above the relevance floor) are taken best first — the shots of things the sentence names first, in the
+order they are named — and each gets a piece as long as its free footage allows (up to ``max_shot_s``;
+slowed by at most ``max_speed_change`` when a clip is slightly short). Sentences are planned in order of
+how good their best footage is, so a shot goes to the sentence it fits best, and a shot that several
+sentences want is shared out in non-overlapping windows. Exact source frames are never used twice.
+
+Time a sentence's own footage cannot fill is filled, in this order: its pieces slowed down (within the
+limit), the previous relevant shot held longer (new frames only), footage of the story's topic (B-roll,
+only for a sentence with nothing specific to show), and last a title card. Every segment records which
+of these happened and why.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from montage.timeline.frame_grid import snap_to_frame
+from montage.timeline.model import CandidateShot, Slot
+from montage.timeline.options import AlignmentOptions
+from montage.timeline.segmenting import SentenceSpan, merge_short_spans, sentence_spans
+from montage.timeline.shot_window import clean_ranges
+
+_EPS = 1e-6
+
+
+@dataclass
+class Take:
+    """One planned piece: ``source_s`` seconds of a shot from ``in_s``, filling ``output_s`` seconds."""
+
+    shot: CandidateShot
+    in_s: float
+    source_s: float
+    output_s: float
+    fill: str
+    reason: str
+    sentence_index: int
+
+    @property
+    def out_s(self) -> float:
+        """End of the used part in the source."""
+        return self.in_s + self.source_s
+
+
+@dataclass
+class GroupPlan:
+    """The pictures of one sentence group, in screen order; ``card_s`` seconds of title card at the end."""
+
+    sentence_index: int
+    start_s: float
+    end_s: float
+    takes: list[Take] = field(default_factory=list)
+    held_in: Take | None = None
+    card_s: float = 0.0
+    card_reason: str = ""
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the group on the output clock."""
+        return self.end_s - self.start_s
+
+    @property
+    def filled_s(self) -> float:
+        """Seconds covered by pictures (held-in shot included)."""
+        held = self.held_in.output_s if self.held_in is not None else 0.0
+        return held + sum(take.output_s for take in self.takes)
+
+
+class _Ledger:
+    """Which source seconds are already on screen, per source file."""
+
+    def __init__(self) -> None:
+        self.used: dict[int, list[tuple[float, float]]] = {}
+
+    def add(self, source_id: int, start: float, end: float) -> None:
+        self.used.setdefault(source_id, []).append((start, end))
+
+    def free_ranges(self, shot: CandidateShot, options: AlignmentOptions) -> list[tuple[float, float]]:
+        """Clean stretches of the shot that no placed piece uses."""
+        ranges = clean_ranges(shot, options)
+        for used_start, used_end in sorted(self.used.get(shot.source_id, [])):
+            next_ranges: list[tuple[float, float]] = []
+            for low, high in ranges:
+                if used_end <= low or used_start >= high:
+                    next_ranges.append((low, high))
+                    continue
+                if used_start > low:
+                    next_ranges.append((low, used_start))
+                if used_end < high:
+                    next_ranges.append((used_end, high))
+            ranges = [(low, high) for low, high in next_ranges if high - low > _EPS]
+        return ranges
+
+    def free_after(self, shot: CandidateShot, point: float, options: AlignmentOptions) -> float:
+        """Free source seconds directly after ``point`` within the shot's clean stretch holding it."""
+        for low, high in self.free_ranges(shot, options):
+            if low - 1e-4 <= point < high:
+                return high - point
+        return 0.0
+
+
+def clears_floor(shot: CandidateShot, options: AlignmentOptions) -> bool:
+    """True when the shot's score reaches the relevance floor for its query's script pairing."""
+    cross = shot.scores.get("same_script") == 0.0 and options.min_score_cross_script is not None
+    floor = options.min_score_cross_script if cross else options.min_score
+    assert floor is not None
+    return shot.score >= floor
+
+
+def _relevant(candidates: Sequence[CandidateShot], options: AlignmentOptions) -> list[CandidateShot]:
+    """Shots that clear the floor, best first, then the other shots of their sources (other windows of a
+    relevant source), best first."""
+    ordered = sorted(candidates, key=lambda c: (-c.score, c.shot_id))
+    seen: set[int] = set()
+    ranked: list[CandidateShot] = []
+    for shot in ordered:
+        if clears_floor(shot, options) and shot.shot_id not in seen:
+            seen.add(shot.shot_id)
+            ranked.append(shot)
+    sources = {shot.source_id for shot in ranked}
+    for shot in ordered:
+        if shot.source_id in sources and shot.shot_id not in seen:
+            seen.add(shot.shot_id)
+            ranked.append(shot)
+    return ranked
+
+
+def _named_pins(relevant: Sequence[CandidateShot], options: AlignmentOptions) -> list[CandidateShot]:
+    """The best shot of each named thing, in the order the things are named (one source per thing)."""
+    best: dict[int, CandidateShot] = {}
+    for shot in relevant:
+        position = shot.scores.get("named_position")
+        named = shot.scores.get("named") or 0.0
+        if position is None or named < options.named_min:
+            continue
+        current = best.get(int(position))
+        if current is None or (named, shot.score) > ((current.scores.get("named") or 0.0), current.score):
+            best[int(position)] = shot
+    pins: list[CandidateShot] = []
+    sources: set[int] = set()
+    for position in sorted(best):
+        if best[position].source_id not in sources:
+            pins.append(best[position])
+            sources.add(best[position].source_id)
+    return pins
+
+
+def _fill(
+    group: GroupPlan,
+    sequence: Sequence[CandidateShot],
+    pins: Sequence[CandidateShot],
+    ledger: _Ledger,
+    options: AlignmentOptions,
+    *,
+    fill: str,
+    reason: str,
+    need_s: float,
+) -> float:
+    """Add takes from ``sequence`` until ``need_s`` seconds are covered; returns what is left uncovered."""
+    remaining = need_s
+    pins_left = len(pins)
+    slowest = 1.0 - options.max_speed_change
+    for shot in sequence:
+        if remaining < options.min_shot_s - _EPS:
+            break  # a sliver is not a shot: stretching, holding or a card covers it
+        if group.takes and group.takes[-1].shot.source_id == shot.source_id:
+            remaining -= _hold(group.takes[-1], min(remaining, options.max_shot_s), ledger, options)
+            continue  # the same source right after itself: run the take on rather than jump-cut
+        ranges = ledger.free_ranges(shot, options)
+        if not ranges:
+            continue
+        low, high = max(ranges, key=lambda r: (r[1] - r[0], -r[0]))
+        length = high - low
+        is_pin = shot in pins
+        if length / slowest < options.min_shot_s - _EPS:
+            continue
+        if is_pin:
+            want = remaining / max(1, pins_left)
+            pins_left -= 1
+        else:
+            want = min(remaining, options.max_shot_s)
+        output = min(want, length / slowest)
+        leftover = remaining - output
+        if 0 < leftover < options.min_shot_s and length / slowest >= remaining - _EPS:
+            output = remaining
+        output = max(output, min(options.min_shot_s, remaining))
+        source = min(length, output)
+        if source < slowest * output - _EPS:
+            continue
+        start = low  # from the start of the free stretch, so what is left of it stays in one piece
+        take = Take(
+            shot,
+            round(start, 6),
+            round(source, 6),
+            output,
+            "named" if is_pin else fill,
+            reason,
+            group.sentence_index,
+        )
+        group.takes.append(take)
+        ledger.add(shot.source_id, take.in_s, take.out_s)
+        remaining -= output
+    return max(0.0, remaining)
+
+
+def _stretch(group: GroupPlan, deficit: float, options: AlignmentOptions) -> float:
+    """Slow the group's takes (within the limit) to cover ``deficit``; returns what is still uncovered."""
+    slowest = 1.0 - options.max_speed_change
+    for take in group.takes:
+        if deficit <= _EPS:
+            break
+        room = take.source_s / slowest - take.output_s
+        gain = min(room, deficit)
+        if gain > _EPS:
+            take.output_s += gain
+            deficit -= gain
+    return deficit
+
+
+def _hold(take: Take, deficit: float, ledger: _Ledger, options: AlignmentOptions) -> float:
+    """Run ``take`` on with the frames right after it (new frames only); returns the seconds added."""
+    free = ledger.free_after(take.shot, take.out_s, options)
+    speed = take.source_s / take.output_s if take.output_s > 0 else 1.0
+    gain = min(deficit, free / max(speed, _EPS))
+    if gain <= _EPS:
+        return 0.0
+    ledger.add(take.shot.source_id, take.out_s, take.out_s + gain * speed)
+    take.source_s = round(take.source_s + gain * speed, 6)
+    take.output_s += gain
+    return gain
+
+
+def plan_cut(
+    slots: Sequence[Slot],
+    candidates: Mapping[int, Sequence[CandidateShot]],
+    options: AlignmentOptions,
+    *,
+    broll: Sequence[CandidateShot] = (),
+) -> tuple[list[GroupPlan], list[str]]:
+    """Plan the pictures of every sentence group (see the module docstring). Returns plans in time order."""
+    spans = sentence_spans(slots)
+    warnings: list[str] = []
+    groups: list[GroupPlan] = []
+    merged = merge_short_spans(spans, options.min_shot_s)
+    total = spans[-1].end_s
+    for position, (start, end) in enumerate(merged):
+        members = [s for s in spans if s.start_s >= start - _EPS and s.end_s <= end + _EPS]
+        dominant = _dominant(members)
+        if len(members) > 1:
+            warnings.append(
+                f"sentences {', '.join(str(m.sentence_index) for m in members)} are too short for a shot "
+                f"each; they share pictures chosen for sentence {dominant}"
+            )
+        on_grid_start = 0.0 if position == 0 else snap_to_frame(start, options.fps)
+        on_grid_end = total if position == len(merged) - 1 else snap_to_frame(end, options.fps)
+        groups.append(GroupPlan(dominant, on_grid_start, on_grid_end))
+    relevant = {g.sentence_index: _relevant(candidates.get(g.sentence_index, ()), options) for g in groups}
+    ledger = _Ledger()
+    order = sorted(
+        groups,
+        key=lambda g: (
+            -bool(_named_pins(relevant[g.sentence_index], options)),
+            -(relevant[g.sentence_index][0].score if relevant[g.sentence_index] else -1.0),
+            g.start_s,
+        ),
+    )
+    leftover: dict[int, float] = {}
+    for group in order:
+        shots = relevant[group.sentence_index]
+        pins = _named_pins(shots, options)
+        # A sentence that names things shows those things only: another relevant clip (a different
+        # sign, a different person) would be taken for the thing named.
+        sequence = list(pins) if pins else shots
+        leftover[id(group)] = _fill(
+            group,
+            sequence,
+            pins,
+            ledger,
+            options,
+            fill="relevant",
+            reason="clears the relevance floor for this sentence (or is another window of a source "
+            "that does)",
+            need_s=group.duration_s,
+        )
+    # B-roll: footage of the story — shots that clear the floor for its topic or for any of its sentences.
+    story = [shot for shots in relevant.values() for shot in shots if clears_floor(shot, options)]
+    broll_shots = _relevant([*broll, *story], options)
+    previous: GroupPlan | None = None
+    for group in groups:
+        deficit = leftover[id(group)]
+        if deficit > _EPS and not relevant[group.sentence_index] and broll_shots:
+            deficit = _fill(
+                group,
+                broll_shots,
+                (),
+                ledger,
+                options,
+                fill="broll",
+                reason="nothing in the library shows this sentence specifically; footage that fits the "
+                "story's topic",
+                need_s=deficit,
+            )
+        if deficit > _EPS:
+            deficit = _stretch(group, deficit, options)
+        if deficit > _EPS and group.takes:
+            deficit -= _hold(group.takes[-1], deficit, ledger, options)
+        if deficit > _EPS and not group.takes and previous is not None:
+            last = previous.takes[-1] if previous.takes else None
+            if last is not None and last.fill != "broll":
+                held = Take(last.shot, last.out_s, 0.0, 0.0, "held", "", last.sentence_index)
+                gained = _hold(held, deficit, ledger, options)
+                if gained >= options.min_shot_s - _EPS or gained >= deficit - _EPS:
+                    held.reason = f"the relevant shot of sentence {last.sentence_index} runs on (new frames)"
+                    group.held_in = held
+                    deficit -= gained
+                elif gained > 0:
+                    ledger.used[last.shot.source_id].pop()
+        if _EPS < deficit < options.min_shot_s and group.takes:
+            deficit += _make_room(group, options.min_shot_s - deficit, options)
+        if deficit > _EPS:
+            group.card_s = deficit
+            group.card_reason = (
+                "no unused footage clears the relevance floor"
+                if not group.takes and group.held_in is None
+                else "the relevant footage is shorter than the sentence"
+            )
+        previous = group
+    return groups, warnings
+
+
+def _make_room(group: GroupPlan, room: float, options: AlignmentOptions) -> float:
+    """Shorten the group's takes (never below ``min_shot_s``) so a card gets ``room`` more seconds."""
+    given = 0.0
+    for take in reversed(group.takes):
+        cut = min(room - given, take.output_s - options.min_shot_s)
+        if cut > _EPS:
+            take.output_s -= cut
+            take.source_s = round(min(take.source_s, take.output_s), 6)
+            given += cut
+    return given
+
+
+def _dominant(members: Sequence[SentenceSpan]) -> int:
+    return max(members, key=lambda s: (s.end_s - s.start_s, -s.start_s)).sentence_index
+
+
+def frame_bounds(group: GroupPlan, fps: float) -> list[tuple[float, float]]:
+    """Start and end on the output frame grid of each picture of the group (held-in, takes, card)."""
+    lengths = ([group.held_in.output_s] if group.held_in else []) + [t.output_s for t in group.takes]
+    if group.card_s > _EPS:
+        lengths.append(group.card_s)
+    edges = [group.start_s]
+    for length in itertools.accumulate(lengths):
+        edges.append(snap_to_frame(group.start_s + length, fps))
+    edges[-1] = group.end_s
+    return list(itertools.pairwise(edges))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,8 +81,18 @@ def candidates_for(
 def make_timeline(
     lib: Library, *, aspect: str = "16:9", fallback_sentences: tuple[int, ...] = ()
 ) -> Timeline:
-    """Align the generated library under the generated narration."""
+    """Align the generated library under the generated narration; ``fallback_sentences`` show title cards."""
     slots = slots_for(lib.speech)
     alignment = align(slots, candidates_for(slots, lib.clips, fallback_sentences=fallback_sentences))
+    if fallback_sentences:  # the planner would fill them with B-roll; the render tests want cards
+        cards = [
+            dataclasses.replace(
+                s, shot=None, fallback=True, fallback_text=s.sentence[:40], fill="card", alternatives=[]
+            )
+            if s.sentence_index in fallback_sentences
+            else s
+            for s in alignment.segments
+        ]
+        alignment = dataclasses.replace(alignment, segments=cards)
     clips = narration_clips(slots, {i: str(p) for i, p in enumerate(lib.speech)})
     return build_timeline(alignment, clips, width=1280, height=720, fps=30, aspect=aspect)  # type: ignore[arg-type]

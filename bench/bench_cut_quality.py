@@ -27,10 +27,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from sqlalchemy import select  # noqa: E402
+
 from indexer.runner import IndexRequest, run_index  # noqa: E402
 from montage.config import Settings  # noqa: E402
-from montage.db.database import open_database  # noqa: E402
-from montage.evaluation.cut_labels import CutJudgement, judge_segments, read_labels  # noqa: E402
+from montage.db.database import Database, open_database  # noqa: E402
+from montage.db.models import Source  # noqa: E402
+from montage.evaluation.cut_labels import (  # noqa: E402
+    CutJudgement,
+    LabelRule,
+    clip_key,
+    judge_segments,
+    normalise,
+    read_labels,
+)
 from montage.pipeline.make import make_video  # noqa: E402
 from montage.pipeline.types import MakeRequest  # noqa: E402
 from montage.search.channels import open_channels  # noqa: E402
@@ -39,6 +49,36 @@ from montage.search.channels import open_channels  # noqa: E402
 def _language(text: str) -> str:
     han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
     return "zh" if han > len(text) * 0.1 else "en"
+
+
+def clip_seconds(db: Database, footage: Path) -> dict[str, float]:
+    """Length of every indexed file, keyed like the labels (path relative to the footage root)."""
+    with db.sessions() as session:
+        return {
+            clip_key(source.path, footage): float(source.duration_s or 0.0)
+            for source in session.scalars(select(Source))
+        }
+
+
+def time_ceiling(
+    timeline: dict[str, Any], rules: list[LabelRule], seconds: dict[str, float], slowest: float
+) -> float | None:
+    """The most judged screen time accepted clips could fill if each sentence had them all to itself
+    (every accepted clip whole, slowed to the limit): an upper bound of ``right_time_share``."""
+    narration = sorted(timeline["narration"], key=lambda clip: clip["start_s"])
+    total = float(timeline["duration_s"])
+    starts = [0.0] + [float(clip["start_s"]) for clip in narration[1:]]
+    ends = [float(clip["start_s"]) for clip in narration[1:]] + [total]
+    judged = fillable = 0.0
+    for clip, start, end in zip(narration, starts, ends, strict=True):
+        sentence = normalise(str(clip["text"]))
+        accepted = {path for rule in rules if rule.match in sentence for path in rule.relevant}
+        if not accepted:
+            continue
+        span = end - start
+        judged += span
+        fillable += min(span, sum(seconds.get(path, 0.0) for path in accepted) / slowest)
+    return round(fillable / judged, 3) if judged > 0 else None
 
 
 def main() -> int:
@@ -63,6 +103,8 @@ def main() -> int:
     report = run_index(settings, db, channels, IndexRequest([footage], manifests=[footage / "manifest.csv"]))
     index_s = time.perf_counter() - started
 
+    seconds = clip_seconds(db, footage)
+    slowest = 1.0 - settings.alignment.max_speed_change
     sets: dict[str, Any] = {}
     for eval_dir in eval_dirs:
         labels = read_labels(eval_dir / "labels.json")
@@ -80,10 +122,15 @@ def main() -> int:
                 out_dir=workdir / "out" / eval_dir.name,
                 name=article.stem,
             )
-            seconds = time.perf_counter() - started
+            elapsed = time.perf_counter() - started
             judgement = judge_segments(result.timeline["segments"], rules, footage)  # type: ignore[arg-type]
             totals.setdefault(language, CutJudgement()).add(judgement)
-            entry = {"language": language, "seconds": round(seconds, 2), **judgement.to_json()}
+            entry = {
+                "language": language,
+                "seconds": round(elapsed, 2),
+                **judgement.to_json(),
+                "right_time_ceiling": time_ceiling(result.timeline, rules, seconds, slowest),
+            }
             if args.verbose:
                 entry["verdicts"] = [vars(v) for v in judgement.verdicts]
             articles[name] = entry

@@ -8,6 +8,10 @@ ranking path (``montage.retrieval.ranking``). A pair is positive when the shot c
 accept for that sentence, negative otherwise. The floor is the lowest score at which the pairs above it are
 still at least ``--precision`` positive (default 0.9, "never show unrelated footage" weighs more than
 finding everything), taken halfway to the next negative below so it does not sit on a single pair. The
+"secondary_ratio" is the lowest share of a sentence's best score at which its other candidates (those
+clearing the floor) are still acceptable at that precision: they fill the rest of a long sentence. The
+"specific" score is the weakest best match of any labelled sentence: a sentence whose best shot scores at
+least that shows something specific, and gets a card rather than B-roll when its footage runs out. The
 ``--check`` sets are scored with that floor and reported separately (held out: they did not set it).
 Prints JSON; ``--write`` stores the floor in ``montage/retrieval/calibration.json`` under the models' key.
 """
@@ -40,8 +44,8 @@ from montage.search.channels import open_channels  # noqa: E402
 
 def labelled_pairs(
     eval_dir: Path, footage: Path, settings: Settings, db: Any, channels: Any
-) -> list[tuple[float, bool, bool]]:
-    """(score, positive, same_script) for every labelled sentence and every shot of the library."""
+) -> list[list[tuple[float, bool, bool]]]:
+    """Per labelled sentence: (score, positive, same_script) for every shot of the library."""
     labels = read_labels(eval_dir / "labels.json")
     sentences: list[tuple[str, frozenset[str]]] = []
     for name, rules in sorted(labels.items()):
@@ -60,14 +64,26 @@ def labelled_pairs(
         per_channel=100_000,
         named=[query_named_things(text) for text in texts],
     )
-    pairs: list[tuple[float, bool, bool]] = []
+    per_sentence: list[list[tuple[float, bool, bool]]] = []
     for (_text, accepted), scored in zip(
         sentences, rank_pool(pool, [SentenceQuery(text=t) for t in texts], settings.relevance), strict=True
     ):
+        pairs = []
         for item in scored:
             clip = clip_key(pool.shots[item.shot_id].path, footage)
             pairs.append((item.score, clip in accepted, item.scores.get("same_script") != 0.0))
-    return pairs
+        per_sentence.append(pairs)
+    return per_sentence
+
+
+def weakest_best_match(pairs_by_sentence: list[list[tuple[float, bool, bool]]], same: bool) -> float | None:
+    """The lowest, over labelled sentences, of the best score of an accepted clip (one script pairing)."""
+    bests = [
+        max(score for score, positive, _ in pairs if positive)
+        for pairs in pairs_by_sentence
+        if any(positive for _, positive, _ in pairs) and pairs[0][2] == same
+    ]
+    return round(min(bests), 4) if bests else None
 
 
 def choose_floor(pairs: list[tuple[float, bool]], precision: float) -> dict[str, float]:
@@ -98,6 +114,22 @@ def measure(pairs: list[tuple[float, bool]], floor: float, positives: int | None
     }
 
 
+def secondary_ratio(
+    by_sentence: list[list[tuple[float, bool, bool]]], floor: float, cross_floor: float, precision: float
+) -> float:
+    """The lowest ratio to a sentence's best score at which the other candidates clearing the floor are
+    still at least ``precision`` acceptable (each sentence's own best candidate left out)."""
+    ratios: list[tuple[float, bool]] = []
+    for pairs in by_sentence:
+        ordered = sorted(pairs, key=lambda pair: -pair[0])
+        best = ordered[0][0]
+        for score, positive, same in ordered[1:]:
+            if best > 0 and score >= (floor if same else cross_floor):
+                ratios.append((score / best, positive))
+    chosen = choose_floor(ratios, precision) if any(p for _, p in ratios) else {"floor": 0.0}
+    return round(min(1.0, float(chosen["floor"])), 4)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--footage", type=Path, default=ROOT.parent / "shared" / "footage")
@@ -105,6 +137,13 @@ def main() -> int:
     parser.add_argument("--check", type=Path, action="append", default=None)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--precision", type=float, default=0.9)
+    parser.add_argument(
+        "--secondary-precision",
+        type=float,
+        default=0.9,
+        help="Precision asked of the shots that fill the rest of a sentence after its best one (higher: "
+        "fewer partly matching shots, more title cards).",
+    )
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     footage = args.footage.resolve()
@@ -116,7 +155,8 @@ def main() -> int:
     db = open_database(settings)
     channels = open_channels(settings)
     run_index(settings, db, channels, IndexRequest([footage], manifests=[footage / "manifest.csv"]))
-    pairs = labelled_pairs(args.eval, footage, settings, db, channels)
+    by_sentence = labelled_pairs(args.eval, footage, settings, db, channels)
+    pairs = [pair for sentence in by_sentence for pair in sentence]
     same = [(score, positive) for score, positive, same_script in pairs if same_script]
     cross = [(score, positive) for score, positive, same_script in pairs if not same_script]
     chosen = choose_floor(same, args.precision)
@@ -124,7 +164,9 @@ def main() -> int:
     key = calibration_key(channels.text.model_id, channels.visual.model_id if channels.visual else None)
     checks = {}
     for check in args.check or [ROOT / "bench" / "eval"]:
-        held_out = labelled_pairs(check, footage, settings, db, channels)
+        held_out = [
+            pair for sentence in labelled_pairs(check, footage, settings, db, channels) for pair in sentence
+        ]
         checks[str(check)] = {
             "same_script": measure([(s, p) for s, p, same in held_out if same], chosen["floor"]),
             "cross_script": measure(
@@ -132,18 +174,28 @@ def main() -> int:
                 chosen_cross["floor"] if chosen_cross else chosen["floor"],
             ),
         }
+    ratio = secondary_ratio(
+        by_sentence,
+        chosen["floor"],
+        chosen_cross["floor"] if chosen_cross else chosen["floor"],
+        args.secondary_precision,
+    )
     entry = {
         **chosen,
+        "secondary_ratio": ratio,
+        "specific": weakest_best_match(by_sentence, True),
         "pairs": len(same),
         "positives": sum(1 for _, p in same if p),
         "cross_script": None
         if chosen_cross is None
         else {
             **chosen_cross,
+            "specific": weakest_best_match(by_sentence, False),
             "pairs": len(cross),
             "positives": sum(1 for _, p in cross if p),
         },
         "target_precision": args.precision,
+        "target_secondary_precision": args.secondary_precision,
         "labels": str(args.eval.name),
     }
     if args.write:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +19,7 @@ from montage.pipeline.types import MakeRequest
 from montage.search.shot_search import search_shots
 
 DEMO_MAX_SHOT_S = 4.0
+FILLS_WITH_SHOT = ("relevant", "named", "held", "broll")
 SAMPLE_ARTICLE = Path(__file__).resolve().parents[1] / "demo" / "sample_article.md"
 
 DEMO_QUERIES = (
@@ -26,6 +28,22 @@ DEMO_QUERIES = (
     "a man on the phone while driving",
     "cells growing under a microscope",
 )
+
+
+def cut_figures(segments: list[dict[str, Any]]) -> dict[str, Any]:
+    """How the demo cut was filled: segments per kind of fill, the share of title cards, and how many shots
+    were shown without clearing the relevance floor (by construction none: the planner never does)."""
+    fills = Counter(str(segment["fill"]) for segment in segments)
+    return {
+        "segments": len(segments),
+        "fills": dict(sorted(fills.items())),
+        "card_share": round(fills.get("card", 0) / len(segments), 3) if segments else 0.0,
+        "shots_below_floor": sum(
+            1
+            for segment in segments
+            if segment["shot"] is not None and segment["fill"] not in FILLS_WITH_SHOT
+        ),
+    }
 
 
 def demo_command(
@@ -63,7 +81,7 @@ def demo_command(
         out_dir = ctx.settings.artifact_dir / "demo"
         console.print(f"[bold]making a video from {SAMPLE_ARTICLE.name}[/]")
         made = make_video(
-            MakeRequest(article=str(SAMPLE_ARTICLE), kind="file", duration_s=45, burn_subtitles=True),
+            MakeRequest(article=str(SAMPLE_ARTICLE), kind="file", duration_s=60, burn_subtitles=True),
             settings=ctx.settings,
             db=ctx.db,
             channels=ctx.channels,
@@ -73,11 +91,14 @@ def demo_command(
         )
     except MontageError as exc:
         fail(exc, as_json=as_json)
-    segments = made.timeline["segments"]
-    cards = sum(1 for segment in segments if segment["fallback"])  # type: ignore[attr-defined,index,misc]
+    cut = cut_figures(made.timeline["segments"])  # type: ignore[arg-type]
     console.print(
-        f"video: {made.outputs.video} ({made.timeline['duration_s']:.1f} s, {len(segments)} segments, "  # type: ignore[arg-type]
-        f"{cards} title cards); timeline: {made.outputs.timeline}"
+        f"video: {made.outputs.video} ({made.timeline['duration_s']:.1f} s, {cut['segments']} segments); "  # type: ignore[arg-type]
+        f"timeline: {made.outputs.timeline}"
+    )
+    console.print(
+        f"cut: {cut['fills']} — title cards {cut['card_share']:.0%} of segments; every shot on screen "
+        f"clears the relevance floor for its sentence or the story ({cut['shots_below_floor']} do not)"
     )
     if as_json:
         print(
@@ -88,6 +109,7 @@ def demo_command(
                     "video": {k: (str(v) if v else None) for k, v in vars(made.outputs).items()},
                     "warnings": made.warnings,
                     "stage_seconds": made.stage_seconds,
+                    "cut": cut,
                 },
                 indent=2,
                 default=str,

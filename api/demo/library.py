@@ -66,7 +66,7 @@ GENERATED_CLIPS: list[tuple[str, str, str, tuple[str, ...], list[tuple[str, floa
         "Abstract fractal zoom",
         "A colourful Mandelbrot fractal slowly zooming in; abstract mathematical art.",
         ("abstract", "fractal", "mathematics", "art", "pattern"),
-        [("mandelbrot=size=640x360:rate=25", 6.0)],
+        [("mandelbrot=size=640x360:rate=25", 8.0)],
     ),
     (
         "generated/data-graphics.mp4",
@@ -74,9 +74,9 @@ GENERATED_CLIPS: list[tuple[str, str, str, tuple[str, ...], list[tuple[str, floa
         "Charts-like colour bars, a test pattern and a moving colour gradient, like a data dashboard.",
         ("data", "chart", "statistics", "graphics", "numbers", "test pattern"),
         [
-            ("smptehdbars=size=640x360:rate=25", 2.5),
-            ("testsrc2=size=640x360:rate=25", 3.0),
-            ("gradients=size=640x360:rate=25:speed=0.02", 3.0),
+            ("smptehdbars=size=640x360:rate=25", 3.0),
+            ("testsrc2=size=640x360:rate=25", 4.0),
+            ("gradients=size=640x360:rate=25:speed=0.02", 4.0),
         ],
     ),
     (
@@ -87,7 +87,7 @@ GENERATED_CLIPS: list[tuple[str, str, str, tuple[str, ...], list[tuple[str, floa
         [
             (
                 "life=size=320x180:rate=25:mold=10:ratio=0.2:death_color=#202040:life_color=#40ff80,scale=640:360",
-                5.0,
+                9.0,
             )
         ],
     ),

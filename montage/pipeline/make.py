@@ -217,6 +217,9 @@ def make_video(
                 "fps": render_options.fps,
                 "min_score": floor.value,
                 "min_score_cross_script": floor.cross_script,
+                "specific_score": floor.specific,
+                "specific_score_cross_script": floor.specific_cross_script,
+                "secondary_ratio": floor.secondary_ratio or 0.0,
             }
         )
         alignment = align(slots, ranked, alignment_options, broll=broll)

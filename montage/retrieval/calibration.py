@@ -25,6 +25,9 @@ class RelevanceFloor:
     origin: str
     key: str
     cross_script: float | None = None
+    specific: float | None = None
+    specific_cross_script: float | None = None
+    secondary_ratio: float | None = None
 
 
 def calibration_key(text_model_id: str, visual_model_id: str | None) -> str:
@@ -47,10 +50,17 @@ def relevance_floor(text_model_id: str, visual_model_id: str | None, default: fl
     if entry is None or not isinstance(entry.get("floor"), int | float):
         return RelevanceFloor(default, "default", key)
     cross = entry.get("cross_script")
-    cross_floor = cross.get("floor") if isinstance(cross, dict) else None
+    cross = cross if isinstance(cross, dict) else {}
     return RelevanceFloor(
         float(entry["floor"]),  # type: ignore[arg-type]
         "calibrated",
         key,
-        float(cross_floor) if isinstance(cross_floor, int | float) else None,
+        _number(cross.get("floor")),
+        _number(entry.get("specific")),
+        _number(cross.get("specific")),
+        _number(entry.get("secondary_ratio")),
     )
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from montage.db.models import Shot
 from montage.db.repositories.shots import shots_by_ids, vectors_for
 from montage.embedding.protocol import TextEmbedder
+from montage.relevance.tokenizer import tokenize
 from montage.retrieval.bm25 import KeywordIndex
 from montage.retrieval.keyword_library import library_keyword_index
 from montage.retrieval.named_things import NamedThing
@@ -25,6 +26,7 @@ from montage.search.channels import TEXT, VISUAL, Channels
 from montage.search.vector_index import load_vector_index
 
 _LABEL_CACHE_MAX = 50_000
+_MAX_QUERY_TERMS = 32
 _label_vectors: dict[tuple[str, str], NDArray[np.float32]] = {}
 
 
@@ -66,6 +68,7 @@ class CandidatePool:
     keyword_index: KeywordIndex
     named_sims: NDArray[np.float32] | None = None  # (queries, shots); NaN where the query names nothing
     named_positions: NDArray[np.int64] | None = None  # (queries, shots); where the best-matched thing starts
+    label_sims: NDArray[np.float32] | None = None  # (queries, shots); query words to tags, NaN without tags
 
 
 def _facts(shot: Shot, cuts: dict[int, tuple[float, ...]]) -> ShotFacts:
@@ -153,6 +156,33 @@ def named_similarities(
     return sims, positions
 
 
+def label_similarities(
+    encoder: TextEmbedder, queries: list[str], facts: dict[int, ShotFacts], order: list[int]
+) -> NDArray[np.float32]:
+    """Per query and shot: how well the query's words match the shot's tags in meaning, in any language.
+
+    Each tag takes the best cosine of any query word to it; the shot's value is the mean of its two best
+    tags (NaN for a shot without tags). Word overlap cannot see that "螺栓" is "bolt"; this can.
+    """
+    sims = np.full((len(queries), len(order)), np.nan, dtype=np.float32)
+    tags_per_shot = [[tag for tag in facts[shot_id].tags if tag.strip()] for shot_id in order]
+    flat = [tag for tags in tags_per_shot for tag in tags]
+    if not flat:
+        return sims
+    tag_vectors = _embed_labels(encoder, flat)
+    bounds = np.cumsum([0] + [len(tags) for tags in tags_per_shot])
+    for row, query in enumerate(queries):
+        terms = list(dict.fromkeys(tokenize(query)))[:_MAX_QUERY_TERMS]
+        if not terms:
+            continue
+        per_tag = (_embed_labels(encoder, terms) @ tag_vectors.T).max(axis=0)
+        for column in range(len(order)):
+            values = np.sort(per_tag[bounds[column] : bounds[column + 1]])[::-1][:2]
+            if len(values):
+                sims[row, column] = float(values.mean())
+    return sims
+
+
 def gather_candidates(
     factory: sessionmaker[Session],
     channels: Channels,
@@ -196,6 +226,7 @@ def gather_candidates(
     named_sims = named_positions = None
     if named is not None and any(named):
         named_sims, named_positions = named_similarities(channels.text, named, facts, order)
+    label_sims = label_similarities(channels.text, queries, facts, order)
     return CandidatePool(
         shots=facts,
         text_sims=text_sims,
@@ -204,4 +235,5 @@ def gather_candidates(
         keyword_index=library_keyword_index(factory),
         named_sims=named_sims,
         named_positions=named_positions,
+        label_sims=label_sims,
     )

@@ -31,7 +31,8 @@ class CandidateFeatures:
     nothing; ``named_position`` is where in the query that named thing starts (characters), so two named
     things can be shown in the order they are named. ``same_script`` is False when the query and the shot
     text are written in different scripts (Chinese query, English description): word overlap then says
-    nothing, and the keyword and tag parts give their weight to the text embedding instead.
+    nothing, and the keyword weight goes to ``label_sim`` — the query's words matched to the shot's tags
+    by meaning (mean of the two best tags), which works across languages.
     """
 
     shot_id: int
@@ -45,6 +46,7 @@ class CandidateFeatures:
     named_sim: float | None = None
     named_position: int | None = None
     same_script: bool = True
+    label_sim: float | None = None
 
 
 @dataclass(frozen=True)

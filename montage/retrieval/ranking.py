@@ -26,6 +26,12 @@ def query_named_things(text: str) -> list[NamedThing]:
     return named_things(text)
 
 
+def _label_sim(pool: CandidatePool, row: int, column: int) -> float | None:
+    if pool.label_sims is None or np.isnan(pool.label_sims[row, column]):
+        return None
+    return float(pool.label_sims[row, column])
+
+
 def rank_pool(
     pool: CandidatePool,
     queries: Sequence[SentenceQuery],
@@ -64,6 +70,7 @@ def rank_pool(
                     named_sim=named_sim,
                     named_position=named_position,
                     same_script=scripts[shot_id] == query_script,
+                    label_sim=_label_sim(pool, row, column),
                 )
             )
         scored = score_candidates(query, features, pool.keyword_index, weights)

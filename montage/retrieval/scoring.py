@@ -10,8 +10,9 @@ Pure functions over plain data; no I/O. The one scoring formula behind ``montage
   index, so it lies in [0, 1] and does not depend on which other shots were pooled.
 * ``named``: a bonus when the shot's labels (tags, title) match a thing the query names, measured with the
   text embedding so "牛奶" finds the tag "milk". It only adds: a query that names nothing loses nothing.
-* Across scripts (Chinese query, English shot text) ``keyword`` and ``tags`` cannot match, so their weights
-  go to ``text`` (the multilingual embedding) instead of punishing the query for its language; when the
+* Across scripts (Chinese query, English shot text) ``keyword`` and ``tags`` cannot match, so instead of
+  punishing the query for its language the keyword weight goes to ``labels`` (the query's words matched to
+  the shot's tags by meaning, through the multilingual embedding) and the tag weight to ``text``; when the
   visual channel is unavailable its weight is shared among the text-side parts the same way.
 """
 
@@ -58,13 +59,15 @@ def effective_weights(
         "tags": weights.tags,
         "quality": weights.quality,
         "named": weights.named,
+        "labels": 0.0,
     }
     if not same_script:
-        effective["text"] += effective["keyword"] + effective["tags"]
+        effective["labels"] = effective["keyword"]
+        effective["text"] += effective["tags"]
         effective["keyword"] = effective["tags"] = 0.0
     if not visual_available:
-        text_side = effective["text"] + effective["keyword"] + effective["tags"]
-        for part in ("text", "keyword", "tags"):
+        text_side = effective["text"] + effective["keyword"] + effective["tags"] + effective["labels"]
+        for part in ("text", "keyword", "tags", "labels"):
             effective[part] += weights.visual * effective[part] / text_side
         effective["visual"] = 0.0
     return effective
@@ -125,6 +128,9 @@ def _score(
         "text": _calibrated(candidate.text_sim, weights.text_floor, weights.text_ceiling),
         "keyword": _keyword_part(query, candidate, keyword_index) if candidate.same_script else 0.0,
         "tags": _tags_part(query, candidate) if candidate.same_script else 0.0,
+        "labels": 0.0
+        if candidate.same_script or candidate.label_sim is None
+        else _calibrated(candidate.label_sim, weights.labels_floor, weights.labels_ceiling),
         "quality": min(1.0, max(0.0, candidate.quality)),
     }
     penalty_short = _short_penalty(sentence, candidate, weights)
@@ -136,6 +142,7 @@ def _score(
     scores["visual_raw"] = candidate.visual_sim
     scores["text_raw"] = candidate.text_sim
     scores["named_raw"] = candidate.named_sim
+    scores["labels_raw"] = candidate.label_sim
     scores["named_position"] = (
         None if named is None or named <= 0 or candidate.named_position is None else candidate.named_position
     )

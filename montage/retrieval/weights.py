@@ -42,6 +42,10 @@ class RelevanceWeights(BaseModel):
         description="Named-thing-to-label cosine mapped to 0 (a translation scores about 0.7-0.9).",
     )
     named_ceiling: float = Field(default=0.90, description="Named-thing-to-label cosine mapped to 1.")
+    labels_floor: float = Field(
+        default=0.45, description="Query-words-to-tags cosine (mean of two best tags) mapped to 0."
+    )
+    labels_ceiling: float = Field(default=0.85, description="Query-words-to-tags cosine mapped to 1.")
 
     short_penalty: float = Field(
         default=0.15, ge=0, description="All of it for a zero-length shot, part of it for a short one."
@@ -65,6 +69,7 @@ class RelevanceWeights(BaseModel):
             self.visual_ceiling <= self.visual_floor
             or self.text_ceiling <= self.text_floor
             or self.named_ceiling <= self.named_floor
+            or self.labels_ceiling <= self.labels_floor
         ):
             raise ValueError("each similarity ceiling must be above its floor")
         if self.max_required_s < self.min_useful_s:

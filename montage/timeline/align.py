@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from montage.retrieval.named_things import named_things
 from montage.timeline.cut_planner import GroupPlan, Take, frame_bounds, plan_cut
 from montage.timeline.model import Alternative, CandidateShot, Credit, Segment, ShotUse, Slot
 from montage.timeline.options import AlignmentOptions
@@ -75,6 +76,16 @@ def _alternatives(
     return found
 
 
+def card_text(slot: Slot) -> str:
+    """What a title card says: the things the sentence names (quoted), else the sentence when it is short,
+    else its anchor phrase or the sentence shortened."""
+    named = [thing.text for thing in named_things(slot.text)]
+    if named:
+        return title_phrase(" · ".join(named))
+    whole = title_phrase(slot.text)
+    return whole if not whole.endswith("…") else title_phrase(slot.text, slot.anchor)
+
+
 def _group_segments(
     group: GroupPlan,
     first_index: int,
@@ -86,6 +97,8 @@ def _group_segments(
     pictures.extend(group.takes)
     if group.card_s > 1e-6:
         pictures.append(None)
+    if group.lead_out is not None:
+        pictures.append(group.lead_out)
     segments: list[Segment] = []
     slot = slots[group.sentence_index]
     for offset, (take, (start, end)) in enumerate(
@@ -103,7 +116,7 @@ def _group_segments(
                 end_s=round(end, 6),
                 shot=None if take is None else _shot_use(take, end - start, options),
                 fallback=take is None,
-                fallback_text=title_phrase(slot.text, slot.anchor) if take is None else None,
+                fallback_text=card_text(slot) if take is None else None,
                 alternatives=_alternatives(
                     ranked.get(group.sentence_index, ()), end - start, chosen, options
                 ),

@@ -17,6 +17,7 @@ of these happened and why.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from montage.timeline.segmenting import SentenceSpan, merge_short_spans, sentenc
 from montage.timeline.shot_window import clean_ranges
 
 _EPS = 1e-6
+_NAMED_REASON = "its tags or title match a thing the sentence names, shown in the order named"
 
 
 @dataclass
@@ -56,6 +58,7 @@ class GroupPlan:
     end_s: float
     takes: list[Take] = field(default_factory=list)
     held_in: Take | None = None
+    lead_out: Take | None = None
     card_s: float = 0.0
     card_reason: str = ""
 
@@ -68,7 +71,8 @@ class GroupPlan:
     def filled_s(self) -> float:
         """Seconds covered by pictures (held-in shot included)."""
         held = self.held_in.output_s if self.held_in is not None else 0.0
-        return held + sum(take.output_s for take in self.takes)
+        lead = self.lead_out.output_s if self.lead_out is not None else 0.0
+        return held + lead + sum(take.output_s for take in self.takes)
 
 
 class _Ledger:
@@ -96,6 +100,13 @@ class _Ledger:
             ranges = [(low, high) for low, high in next_ranges if high - low > _EPS]
         return ranges
 
+    def free_before(self, shot: CandidateShot, point: float, options: AlignmentOptions) -> float:
+        """Free source seconds directly before ``point`` within the shot's clean stretch holding it."""
+        for low, high in self.free_ranges(shot, options):
+            if low < point <= high + 1e-4:
+                return point - low
+        return 0.0
+
     def free_after(self, shot: CandidateShot, point: float, options: AlignmentOptions) -> float:
         """Free source seconds directly after ``point`` within the shot's clean stretch holding it."""
         for low, high in self.free_ranges(shot, options):
@@ -104,22 +115,51 @@ class _Ledger:
         return 0.0
 
 
+def _cross_script(shot: CandidateShot) -> bool:
+    return shot.scores.get("same_script") == 0.0
+
+
 def clears_floor(shot: CandidateShot, options: AlignmentOptions) -> bool:
     """True when the shot's score reaches the relevance floor for its query's script pairing."""
-    cross = shot.scores.get("same_script") == 0.0 and options.min_score_cross_script is not None
-    floor = options.min_score_cross_script if cross else options.min_score
-    assert floor is not None
+    floor = options.min_score
+    if _cross_script(shot) and options.min_score_cross_script is not None:
+        floor = options.min_score_cross_script
     return shot.score >= floor
+
+
+def has_specific_footage(candidates: Sequence[CandidateShot], options: AlignmentOptions) -> bool:
+    """True when some candidate scores like the footage of a sentence that shows something specific
+    (``specific_score``): such a sentence gets a card, not B-roll, when its footage runs out."""
+    for shot in candidates:
+        threshold = options.specific_score
+        if _cross_script(shot) and options.specific_score_cross_script is not None:
+            threshold = options.specific_score_cross_script
+        if threshold is not None and shot.score >= threshold:
+            return True
+    return False
 
 
 def _relevant(candidates: Sequence[CandidateShot], options: AlignmentOptions) -> list[CandidateShot]:
     """Shots that clear the floor, best first, then the other shots of their sources (other windows of a
-    relevant source), best first."""
+    relevant source), best first.
+
+    The best candidate of a sentence that shows something specific (:func:`has_specific_footage`) counts
+    as relevant even below the floor: across languages scores are compressed, but the best match of a
+    specific sentence is its footage (the calibration reports how often that holds on labelled data).
+    """
     ordered = sorted(candidates, key=lambda c: (-c.score, c.shot_id))
     seen: set[int] = set()
     ranked: list[CandidateShot] = []
+    for shot in _named_pins(ordered, options):  # the best match of each thing the sentence names
+        seen.add(shot.shot_id)
+        ranked.append(shot)
+    if ordered and ordered[0].shot_id not in seen and has_specific_footage(ordered[:1], options):
+        seen.add(ordered[0].shot_id)
+        ranked.append(ordered[0])
+    best = ordered[0].score if ordered else 0.0
     for shot in ordered:
-        if clears_floor(shot, options) and shot.shot_id not in seen:
+        close = shot.score >= options.secondary_ratio * best
+        if clears_floor(shot, options) and close and shot.shot_id not in seen:
             seen.add(shot.shot_id)
             ranked.append(shot)
     sources = {shot.source_id for shot in ranked}
@@ -160,22 +200,31 @@ def _fill(
     fill: str,
     reason: str,
     need_s: float,
+    shares: Mapping[int, int] | None = None,
 ) -> float:
-    """Add takes from ``sequence`` until ``need_s`` seconds are covered; returns what is left uncovered."""
+    """Add takes from ``sequence`` until ``need_s`` seconds are covered; returns what is left uncovered.
+
+    ``shares`` (source id -> number of sentences whose best footage it is) caps a take from such a source
+    at its share of the source's clean footage, so sentences that describe the same clip each get part of it.
+    """
     remaining = need_s
     pins_left = len(pins)
     slowest = 1.0 - options.max_speed_change
     for shot in sequence:
         if remaining < options.min_shot_s - _EPS:
             break  # a sliver is not a shot: stretching, holding or a card covers it
-        if group.takes and group.takes[-1].shot.source_id == shot.source_id:
+        if group.takes and group.takes[-1].shot.shot_id == shot.shot_id:
             remaining -= _hold(group.takes[-1], min(remaining, options.max_shot_s), ledger, options)
-            continue  # the same source right after itself: run the take on rather than jump-cut
+            continue  # the same shot right after itself: run the take on rather than jump-cut
         ranges = ledger.free_ranges(shot, options)
         if not ranges:
             continue
         low, high = max(ranges, key=lambda r: (r[1] - r[0], -r[0]))
         length = high - low
+        share = (shares or {}).get(shot.source_id, 1)
+        if share > 1:
+            whole = sum(b - a for a, b in clean_ranges(shot, options))
+            length = min(length, max(options.min_shot_s * slowest, whole / share))
         is_pin = shot in pins
         if length / slowest < options.min_shot_s - _EPS:
             continue
@@ -188,6 +237,8 @@ def _fill(
         leftover = remaining - output
         if 0 < leftover < options.min_shot_s and length / slowest >= remaining - _EPS:
             output = remaining
+        elif 0 < leftover < options.min_shot_s and remaining - options.min_shot_s >= options.min_shot_s:
+            output = remaining - options.min_shot_s  # leave room for a whole shot, not a sliver
         output = max(output, min(options.min_shot_s, remaining))
         source = min(length, output)
         if source < slowest * output - _EPS:
@@ -199,13 +250,51 @@ def _fill(
             round(source, 6),
             output,
             "named" if is_pin else fill,
-            reason,
+            _NAMED_REASON if is_pin else reason,
             group.sentence_index,
         )
         group.takes.append(take)
         ledger.add(shot.source_id, take.in_s, take.out_s)
         remaining -= output
     return max(0.0, remaining)
+
+
+def _shows_named(group: GroupPlan) -> bool:
+    return any(take.fill == "named" for take in group.takes)
+
+
+def _prelap(
+    group: GroupPlan, following: GroupPlan, deficit: float, ledger: _Ledger, options: AlignmentOptions
+) -> float:
+    """Start the next sentence's first shot early (a J-cut), with the frames just before its in point, to
+    cover the end of ``group``; returns the seconds covered. Never more than ``max_hold_in_s``."""
+    if not following.takes or following.held_in is not None or following.takes[0].fill == "broll":
+        return 0.0
+    if _shows_named(group) or _shows_named(following):
+        return 0.0  # a named thing's picture must not run under another sentence, nor another's under it
+    first = following.takes[0]
+    free = ledger.free_before(first.shot, first.in_s, options)
+    limit = min(deficit, options.max_hold_in_s)
+    speed = first.source_s / first.output_s if first.output_s > 0 else 1.0
+    gain = min(limit, free / max(speed, _EPS))
+    if gain < min(options.min_shot_s, deficit) - _EPS:
+        return 0.0
+    source = round(gain * speed, 6)
+    ledger.add(first.shot.source_id, first.in_s - source, first.in_s)
+    group.lead_out = Take(
+        first.shot,
+        round(first.in_s - source, 6),
+        source,
+        gain,
+        first.fill,
+        f"the shot of sentence {first.sentence_index} starts early (its frames just before)",
+        first.sentence_index,
+    )
+    return gain
+
+
+def _longest_free(shot: CandidateShot, ledger: _Ledger, options: AlignmentOptions) -> float:
+    return max((high - low for low, high in ledger.free_ranges(shot, options)), default=0.0)
 
 
 def _stretch(group: GroupPlan, deficit: float, options: AlignmentOptions) -> float:
@@ -269,6 +358,7 @@ def plan_cut(
             g.start_s,
         ),
     )
+    shares = Counter(relevant[g.sentence_index][0].source_id for g in groups if relevant[g.sentence_index])
     leftover: dict[int, float] = {}
     for group in order:
         shots = relevant[group.sentence_index]
@@ -283,6 +373,7 @@ def plan_cut(
             ledger,
             options,
             fill="relevant",
+            shares=shares,
             reason="clears the relevance floor for this sentence (or is another window of a source "
             "that does)",
             need_s=group.duration_s,
@@ -291,12 +382,24 @@ def plan_cut(
     story = [shot for shots in relevant.values() for shot in shots if clears_floor(shot, options)]
     broll_shots = _relevant([*broll, *story], options)
     previous: GroupPlan | None = None
-    for group in groups:
+    for position, group in enumerate(groups):
         deficit = leftover[id(group)]
-        if deficit > _EPS and not relevant[group.sentence_index] and broll_shots:
+        own = candidates.get(group.sentence_index, ())
+        if deficit > _EPS and not relevant[group.sentence_index] and not has_specific_footage(own, options):
+            need = deficit
+            # Any story shot will do here: those with a free stretch long enough for the whole need first
+            # (one calm B-roll shot rather than fragments), each kind best score first.
+            fitting = sorted(
+                broll_shots,
+                key=lambda shot: (
+                    _longest_free(shot, ledger, options) < need * (1.0 - options.max_speed_change),
+                    -shot.score,
+                    shot.shot_id,
+                ),
+            )
             deficit = _fill(
                 group,
-                broll_shots,
+                fitting,
                 (),
                 ledger,
                 options,
@@ -309,17 +412,27 @@ def plan_cut(
             deficit = _stretch(group, deficit, options)
         if deficit > _EPS and group.takes:
             deficit -= _hold(group.takes[-1], deficit, ledger, options)
-        if deficit > _EPS and not group.takes and previous is not None:
-            last = previous.takes[-1] if previous.takes else None
-            if last is not None and last.fill != "broll":
+        if (
+            deficit > _EPS
+            and previous is not None
+            and previous.card_s <= _EPS
+            and previous.takes
+            and not _shows_named(group)
+            and not _shows_named(previous)
+        ):
+            last = previous.takes[-1]
+            if last.fill != "broll":
                 held = Take(last.shot, last.out_s, 0.0, 0.0, "held", "", last.sentence_index)
-                gained = _hold(held, deficit, ledger, options)
-                if gained >= options.min_shot_s - _EPS or gained >= deficit - _EPS:
+                limit = deficit if not group.takes else min(deficit, options.max_hold_in_s)
+                gained = _hold(held, limit, ledger, options)
+                if gained >= min(options.min_shot_s, deficit) - _EPS:
                     held.reason = f"the relevant shot of sentence {last.sentence_index} runs on (new frames)"
                     group.held_in = held
                     deficit -= gained
                 elif gained > 0:
                     ledger.used[last.shot.source_id].pop()
+        if deficit > _EPS and position + 1 < len(groups):
+            deficit -= _prelap(group, groups[position + 1], deficit, ledger, options)
         if _EPS < deficit < options.min_shot_s and group.takes:
             deficit += _make_room(group, options.min_shot_s - deficit, options)
         if deficit > _EPS:
@@ -354,6 +467,8 @@ def frame_bounds(group: GroupPlan, fps: float) -> list[tuple[float, float]]:
     lengths = ([group.held_in.output_s] if group.held_in else []) + [t.output_s for t in group.takes]
     if group.card_s > _EPS:
         lengths.append(group.card_s)
+    if group.lead_out is not None:
+        lengths.append(group.lead_out.output_s)
     edges = [group.start_s]
     for length in itertools.accumulate(lengths):
         edges.append(snap_to_frame(group.start_s + length, fps))

@@ -37,6 +37,29 @@ class AlignmentOptions(BaseModel):
         "sentence, an English description), where only the multilingual embedding can match; "
         "None = min_score.",
     )
+    specific_score: float | None = Field(
+        default=None,
+        description="A sentence whose best candidate reaches this shows something specific: when its own "
+        "footage runs out it gets a card, never B-roll of something else. None = B-roll for any sentence "
+        "without relevant footage. montage make sets it from the calibration.",
+    )
+    specific_score_cross_script: float | None = Field(
+        default=None, description="specific_score for a sentence and shot text in different scripts."
+    )
+    secondary_ratio: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Besides a sentence's best shot, others clearing the floor are used only when they score "
+        "at least this share of the best (other windows of the same source excepted). montage make sets it "
+        "from the calibration.",
+    )
+    max_hold_in_s: float = Field(
+        default=2.5,
+        ge=0,
+        description="The previous sentence's shot may run on at most this long under a sentence that has "
+        "pictures of its own (an L-cut), when that sentence's own footage is shorter than its speech.",
+    )
     named_min: float = Field(
         default=0.3,
         ge=0,

@@ -155,3 +155,20 @@ def test_failure_leaves_no_partial_output(library: Library, tmp_path: Path) -> N
         render_timeline(missing, tmp_path / "other.mp4", RenderOptions(width=320, height=180))
     assert gone.value.code == "media_missing"
     assert not (tmp_path / "other.mp4").exists()
+
+
+def test_a_slowed_shot_fills_its_segment_with_new_frames_not_a_frozen_one(
+    library: Library, tmp_path: Path
+) -> None:
+    """A clip slowed to 0.85 (the planner's limit) lasts 1/0.85 as long and never freezes at its end."""
+    timeline = make_timeline(Library(library.clips, library.speech[:1]))
+    first = timeline.segments[0]
+    assert first.shot is not None
+    length = first.duration_s
+    slowed = replace(first.shot, out_s=first.shot.in_s + length * 0.85, speed=0.85)
+    one = replace(timeline, segments=[replace(first, shot=slowed, end_s=length)], duration_s=length)
+    out = tmp_path / "slow.mp4"
+    render_timeline(one, out, RenderOptions(width=320, height=180, end_card=False))
+    assert duration_of(out) == pytest.approx(length, abs=0.1)
+    last, before = frame_rgb(out, length - 0.05), frame_rgb(out, length - 0.25)
+    assert np.abs(last.astype(int) - before.astype(int)).mean() > 1.0  # still moving at the very end

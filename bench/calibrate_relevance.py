@@ -114,6 +114,21 @@ def measure(pairs: list[tuple[float, bool]], floor: float, positives: int | None
     }
 
 
+def top_choice_precision(
+    by_sentence: list[list[tuple[float, bool, bool]]], specific: float | None, cross_specific: float | None
+) -> dict[str, float | int]:
+    """How often a sentence's best candidate is an accepted clip, among sentences whose best candidate
+    reaches the "specific" score (the planner shows it even below the floor)."""
+    hits = total = 0
+    for pairs in by_sentence:
+        best = max(pairs, key=lambda pair: pair[0])
+        threshold = specific if best[2] else cross_specific
+        if threshold is not None and best[0] >= threshold:
+            total += 1
+            hits += best[1]
+    return {"sentences": total, "precision": round(hits / total, 3) if total else 1.0}
+
+
 def secondary_ratio(
     by_sentence: list[list[tuple[float, bool, bool]]], floor: float, cross_floor: float, precision: float
 ) -> float:
@@ -164,10 +179,14 @@ def main() -> int:
     key = calibration_key(channels.text.model_id, channels.visual.model_id if channels.visual else None)
     checks = {}
     for check in args.check or [ROOT / "bench" / "eval"]:
-        held_out = [
-            pair for sentence in labelled_pairs(check, footage, settings, db, channels) for pair in sentence
-        ]
+        held_sentences = labelled_pairs(check, footage, settings, db, channels)
+        held_out = [pair for sentence in held_sentences for pair in sentence]
         checks[str(check)] = {
+            "top_choice": top_choice_precision(
+                held_sentences,
+                weakest_best_match(by_sentence, True),
+                weakest_best_match(by_sentence, False),
+            ),
             "same_script": measure([(s, p) for s, p, same in held_out if same], chosen["floor"]),
             "cross_script": measure(
                 [(s, p) for s, p, same in held_out if not same],
@@ -180,8 +199,12 @@ def main() -> int:
         chosen_cross["floor"] if chosen_cross else chosen["floor"],
         args.secondary_precision,
     )
+    top_choice = top_choice_precision(
+        by_sentence, weakest_best_match(by_sentence, True), weakest_best_match(by_sentence, False)
+    )
     entry = {
         **chosen,
+        "top_choice": top_choice,
         "secondary_ratio": ratio,
         "specific": weakest_best_match(by_sentence, True),
         "pairs": len(same),

@@ -42,10 +42,10 @@ def _ranked(candidates: Sequence[CandidateShot]) -> list[CandidateShot]:
 
 def _shot_use(take: Take, output_s: float, options: AlignmentOptions) -> ShotUse:
     shot = take.shot
-    slowest = 1.0 - options.max_speed_change
-    source = min(take.source_s, output_s)
-    speed = max(slowest, min(1.0, source / output_s)) if output_s > 0 else 1.0
-    source = round(min(take.source_s, output_s * speed), 6)
+    # The planner keeps speed within max_speed_change; putting cuts on the frame grid can move it by up to
+    # a frame's worth. Speed is always exactly source / output, so the render never runs out of frames.
+    source = round(min(take.source_s, output_s), 6)
+    speed = source / output_s if output_s > 0 else 1.0
     return ShotUse(
         shot.path,
         shot.shot_id,

@@ -222,7 +222,7 @@ def _fill(
         low, high = max(ranges, key=lambda r: (r[1] - r[0], -r[0]))
         length = high - low
         share = (shares or {}).get(shot.source_id, 1)
-        if share > 1:
+        if share > 1 and shot not in pins:
             whole = sum(b - a for a, b in clean_ranges(shot, options))
             length = min(length, max(options.min_shot_s * slowest, whole / share))
         is_pin = shot in pins
@@ -358,7 +358,14 @@ def plan_cut(
             g.start_s,
         ),
     )
-    shares = Counter(relevant[g.sentence_index][0].source_id for g in groups if relevant[g.sentence_index])
+    # A clip that is the best footage of several sentences is shared out among them — unless a sentence
+    # names it: then it is that sentence's.
+    pinned = {pin.source_id for g in groups for pin in _named_pins(relevant[g.sentence_index], options)}
+    shares = Counter(
+        relevant[g.sentence_index][0].source_id
+        for g in groups
+        if relevant[g.sentence_index] and relevant[g.sentence_index][0].source_id not in pinned
+    )
     leftover: dict[int, float] = {}
     for group in order:
         shots = relevant[group.sentence_index]

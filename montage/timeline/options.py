@@ -8,10 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 class AlignmentOptions(BaseModel):
     """How narration sentences are cut into picture segments and which shots fill them.
 
-    Scores are the retrieval scores of the candidates (higher is better, about 0..1). The optimiser
-    maximises ``score × (segment seconds / max_shot_s) × (1 + salience_weight × salience)`` summed over the
-    segments, minus ``same_source_penalty`` (in the same units) for two neighbouring segments from one
-    source file, with every shot used at most once.
+    Scores are the retrieval scores of the candidates (higher is better; a named-thing bonus can take them
+    above 1). The planner (:mod:`montage.timeline.cut_planner`) shows only shots that clear the relevance
+    floor (or are the best match of a sentence that shows something specific, or of a thing it names), in
+    pieces as long as their free footage allows; exact source frames are never used twice.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -19,12 +19,6 @@ class AlignmentOptions(BaseModel):
     fps: float = Field(default=30.0, gt=0, description="Output frame rate: cut times land on its frame grid.")
     min_shot_s: float = Field(default=1.2, gt=0, description="Shortest segment on screen.")
     max_shot_s: float = Field(default=6.0, gt=0, description="Longest segment; longer sentences are split.")
-    pace_shot_s: float = Field(
-        default=3.5,
-        gt=0,
-        description="Segment length aimed at for the least salient sentences; the most salient ones may hold "
-        "up to max_shot_s before a cut.",
-    )
     min_score: float = Field(
         default=0.45,
         description="The relevance floor: a shot scoring below it is never shown for a sentence. "
@@ -72,14 +66,6 @@ class AlignmentOptions(BaseModel):
         lt=0.5,
         description="A clip may be slowed by at most this share to fill its piece (no frozen frames).",
     )
-    salience_weight: float = Field(
-        default=1.0,
-        ge=0,
-        description="How much more a fully salient sentence's shot choice counts (0 = not).",
-    )
-    same_source_penalty: float = Field(
-        default=0.5, ge=0, description="Cost of two consecutive segments from one source file."
-    )
     edge_margin_frames: int = Field(
         default=2, ge=0, description="In/out points stay this many source frames inside the shot."
     )
@@ -92,20 +78,12 @@ class AlignmentOptions(BaseModel):
         description="Extra source seconds each shot must have after its out point (set to the render "
         "crossfade length).",
     )
-    beat_snap_max_s: float = Field(
-        default=0.25, ge=0, description="A cut moves at most this far to land on a music beat."
-    )
     alternatives: int = Field(default=3, ge=0, description="Other candidates kept per segment for editing.")
-    optimizer_iterations: int = Field(
-        default=60, ge=1, description="Lagrangian iterations of the shot assignment (each one DP + one LSA)."
-    )
 
     @model_validator(mode="after")
     def _consistent_lengths(self) -> AlignmentOptions:
         if self.max_shot_s < 2 * self.min_shot_s:
             raise ValueError("max_shot_s must be at least twice min_shot_s so long sentences can be split")
-        if not self.min_shot_s <= self.pace_shot_s <= self.max_shot_s:
-            raise ValueError("pace_shot_s must lie between min_shot_s and max_shot_s")
         return self
 
     @property

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from montage.db.repositories.shots import all_shots
 from montage.errors import InputError
 from montage.pipeline.edit import apply_edits, library_shot_lookup, rerender
 from montage.pipeline.make import make_video
@@ -33,9 +34,22 @@ def test_swap_trim_rewrite_and_rerender(indexed_library: IndexedLibrary, tmp_pat
     )
     original = made.timeline
     before = copy.deepcopy(original)
-    target = next(s for s in original["segments"] if s["shot"] and s["alternatives"])
     used = {s["shot"]["shot_id"] for s in original["segments"] if s["shot"]}
-    alternative = next(a for a in target["alternatives"] if a["shot_id"] not in used)
+    # An unused alternative if the planner offers one, else any unused shot of the library (the planner
+    # only offers alternatives that clear the relevance floor, which the small test library may not have).
+    offered = [
+        (s, a["shot_id"])
+        for s in original["segments"]
+        if s["shot"]
+        for a in s["alternatives"]
+        if a["shot_id"] not in used
+    ]
+    with lib.db.sessions() as session:
+        spare = [shot.id for shot in all_shots(session) if shot.id not in used]
+    target, new_shot = (
+        offered[0] if offered else (next(s for s in original["segments"] if s["shot"]), spare[0])
+    )
+    alternative = {"shot_id": new_shot}
     last = original["segments"][-1]["sentence_index"]
     rewritten = "Finally, the port opened a new terminal for ships."
     edited = apply_edits(

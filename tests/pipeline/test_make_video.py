@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 from pathlib import Path
@@ -82,9 +83,17 @@ def test_article_to_video_end_to_end(indexed_library: IndexedLibrary, tmp_path: 
     cues = _srt_times(outputs.srt)
     starts = [round(n["start_s"], 2) for n in timeline["narration"]]
     assert round(cues[0][0], 2) == starts[0] and cues[-1][1] <= timeline["duration_s"] + 0.01
-    # Shots: none used twice; real shots carry their score parts; cards are marked.
-    used = [s["shot"]["shot_id"] for s in timeline["segments"] if s["shot"]]
-    assert len(used) == len(set(used)) and used
+    # Shots: exact source frames never used twice; real shots carry their score parts; cards are marked.
+    windows: dict[str, list[tuple[float, float]]] = {}
+    for segment in timeline["segments"]:
+        if segment["shot"]:
+            windows.setdefault(segment["shot"]["path"], []).append(
+                (segment["shot"]["in"], segment["shot"]["out"])
+            )
+    assert windows
+    for used in windows.values():
+        ordered = sorted(used)
+        assert all(left[1] <= right[0] + 1e-6 for left, right in itertools.pairwise(ordered))
     for segment in timeline["segments"]:
         if segment["shot"]:
             assert segment["fallback"] is False

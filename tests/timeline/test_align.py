@@ -67,7 +67,8 @@ def test_segments_tile_the_narration_on_the_frame_grid_within_limits() -> None:
         assert segment.duration_s >= OPTIONS.min_shot_s - 1 / 30 - 1e-6
         if segment.shot is not None:
             assert segment.duration_s <= OPTIONS.max_shot_s / (1 - OPTIONS.max_speed_change) + 1e-6
-            assert 1 - OPTIONS.max_speed_change - 1e-6 <= segment.shot.speed <= 1.0 + 1e-6
+            frame_share = (1 / 30) / segment.duration_s  # cuts on the frame grid move the speed a little
+            assert 1 - OPTIONS.max_speed_change - frame_share <= segment.shot.speed <= 1.0 + 1e-6
             assert segment.shot.duration_s == pytest.approx(segment.duration_s * segment.shot.speed, abs=1e-4)
         if segment.end_s != result.duration_s:  # inner cuts sit on the 30 fps frame grid
             assert abs(segment.end_s * 30 - round(segment.end_s * 30)) < 1e-4

@@ -118,7 +118,7 @@ def _trim(timeline: Timeline, edit: Mapping[str, Any]) -> None:
             f"trim must keep the segment's length {length:.3f}s (got {out_s - in_s:.3f}s from {in_s:.3f}s)",
             code="invalid_trim",
         )
-    shot = replace(segment.shot, in_s=round(in_s, 6), out_s=round(in_s + length, 6))
+    shot = replace(segment.shot, in_s=round(in_s, 6), out_s=round(in_s + length, 6), speed=1.0)
     timeline.segments[segment.index] = replace(segment, shot=shot)
 
 
@@ -229,7 +229,7 @@ def _resynthesize(timeline: Timeline, settings: Settings) -> Timeline:
             length = (piece.end_s - piece.start_s) * scale
             shot = piece.shot
             if shot is not None:
-                shot = replace(shot, out_s=round(shot.in_s + length, 6))
+                shot = replace(shot, out_s=round(shot.in_s + length * shot.speed, 6))
             segments.append(
                 replace(piece, start_s=round(cursor, 6), end_s=round(cursor + length, 6), shot=shot)
             )

@@ -113,7 +113,15 @@ def narration_slots(script: NarrationScript, anchors: Anchors, audio: list[Sente
         salience = found.salience if found is not None else sentence.salience
         duration = clip.duration_s + SENTENCE_GAP_S
         slots.append(
-            Slot(sentence.index, sentence.text, round(clock, 6), round(duration, 6), salience, anchor)
+            Slot(
+                sentence.index,
+                sentence.text,
+                round(clock, 6),
+                round(duration, 6),
+                salience,
+                anchor,
+                headline=sentence.is_title,
+            )
         )
         clock += duration
     return slots

@@ -333,6 +333,7 @@ def plan_cut(
 ) -> tuple[list[GroupPlan], list[str]]:
     """Plan the pictures of every sentence group (see the module docstring). Returns plans in time order."""
     spans = sentence_spans(slots)
+    headlines = {slot.sentence_index: slot.headline for slot in slots}
     warnings: list[str] = []
     groups: list[GroupPlan] = []
     merged = merge_short_spans(spans, options.min_shot_s)
@@ -392,7 +393,8 @@ def plan_cut(
     for position, group in enumerate(groups):
         deficit = leftover[id(group)]
         own = candidates.get(group.sentence_index, ())
-        if deficit > _EPS and not relevant[group.sentence_index] and not has_specific_footage(own, options):
+        nothing_specific = not relevant[group.sentence_index] and not has_specific_footage(own, options)
+        if deficit > _EPS and (nothing_specific or headlines.get(group.sentence_index, False)):
             need = deficit
             # Any story shot will do here: those with a free stretch long enough for the whole need first
             # (one calm B-roll shot rather than fragments), each kind best score first.
@@ -411,8 +413,12 @@ def plan_cut(
                 ledger,
                 options,
                 fill="broll",
-                reason="nothing in the library shows this sentence specifically; footage that fits the "
-                "story's topic",
+                reason="footage of the story (it clears the floor for the title or another sentence): "
+                + (
+                    "the headline opens on it"
+                    if not nothing_specific
+                    else "nothing shows this sentence specifically"
+                ),
                 need_s=deficit,
             )
         if deficit > _EPS:

@@ -18,6 +18,7 @@ class Slot:
     """One narration sentence on the output clock, placed from the real duration of its speech audio.
 
     ``salience`` is in [0, 1]; ``anchor`` is a short phrase for a title card (None: cut from ``text``).
+    ``headline`` marks the article's title line, which may open on footage of the whole story (B-roll).
     """
 
     sentence_index: int
@@ -26,6 +27,7 @@ class Slot:
     duration_s: float
     salience: float
     anchor: str | None = None
+    headline: bool = False
 
     @property
     def end_s(self) -> float:

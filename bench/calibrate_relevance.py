@@ -155,7 +155,7 @@ def main() -> int:
     parser.add_argument(
         "--secondary-precision",
         type=float,
-        default=0.9,
+        default=0.95,
         help="Precision asked of the shots that fill the rest of a sentence after its best one (higher: "
         "fewer partly matching shots, more title cards).",
     )

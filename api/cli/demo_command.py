@@ -73,6 +73,8 @@ def demo_command(
                 k=3,
                 index_dir=ctx.settings.index_dir,
                 settings=ctx.settings.search,
+                weights=ctx.settings.relevance,
+                only_relevant=True,
             )
             results[query] = [hit.to_json() for hit in hits]
             console.print(f"[bold]{query}[/]")

@@ -60,8 +60,12 @@ def search_command(
     query: Annotated[str, typer.Argument(help="What the shot should show.")],
     k: Annotated[int, typer.Option("--k", "-k", min=1, max=1000, help="Number of results.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list hits below the relevance floor (marked).")
+    ] = False,
 ) -> None:
-    """Search the library by meaning; shows each hit's score parts."""
+    """Search the library by meaning; shows each hit's score parts (only hits that clear the relevance
+    floor unless --all)."""
     ctx = CliContext()
     try:
         hits = search_shots(
@@ -72,18 +76,22 @@ def search_command(
             index_dir=ctx.settings.index_dir,
             settings=ctx.settings.search,
             weights=ctx.settings.relevance,
+            only_relevant=not show_all,
         )
     except MontageError as exc:
         fail(exc, as_json=as_json)
     if as_json:
         print(json.dumps([hit.to_json() for hit in hits], indent=2, ensure_ascii=False))
         return
+    if not hits:
+        console.print("no shot clears the relevance floor for this query (--all lists the best anyway)")
+        return
     table = Table("#", "score", "text", "visual", "path", "start–end", "title")
     for rank, hit in enumerate(hits, 1):
         visual = hit.scores.get("visual")
         table.add_row(
             str(rank),
-            f"{hit.score:.3f}",
+            f"{hit.score:.3f}" + ("" if hit.relevant else " (below floor)"),
             f"{hit.scores.get('text') or 0:.3f}",
             "n/a" if visual is None else f"{visual:.3f}",
             hit.path,

@@ -244,6 +244,11 @@ class ShotHitOut(BaseModel):
     text: str
     thumbnail: str
     preview: str
+    relevant: bool = Field(
+        default=True,
+        description="Clears the relevance floor calibrated for the models in use (montage make never shows "
+        "a shot below it for a sentence with this text).",
+    )
 
 
 class CheckOut(BaseModel):

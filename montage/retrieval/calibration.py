@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+DEFAULT_FLOOR = 0.45
+"""The floor of a model combination nobody calibrated (a guess; montage says so in a job's warnings)."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,11 @@ class RelevanceFloor:
     specific: float | None = None
     specific_cross_script: float | None = None
     secondary_ratio: float | None = None
+
+    def clears(self, score: float, *, same_script: bool) -> bool:
+        """True when ``score`` reaches the floor for this script pairing."""
+        floor = self.value if same_script or self.cross_script is None else self.cross_script
+        return score >= floor
 
 
 def calibration_key(text_model_id: str, visual_model_id: str | None) -> str:
@@ -43,7 +50,9 @@ def _table() -> dict[str, dict[str, object]]:
     return dict(data.get("floors", {}))
 
 
-def relevance_floor(text_model_id: str, visual_model_id: str | None, default: float) -> RelevanceFloor:
+def relevance_floor(
+    text_model_id: str, visual_model_id: str | None, default: float = DEFAULT_FLOOR
+) -> RelevanceFloor:
     """The calibrated floor of this model combination, or ``default`` when none was measured."""
     key = calibration_key(text_model_id, visual_model_id)
     entry = _table().get(key)

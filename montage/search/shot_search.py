@@ -6,7 +6,7 @@ shots (same perceptual-hash group) are folded into the best of their group.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,6 +34,7 @@ class ShotHit:
     keyframe_path: str | None
     text: str
     source_id: int
+    relevant: bool = True
 
     def to_json(self) -> dict[str, object]:
         """The JSON object printed by ``montage search --json``."""
@@ -50,6 +51,7 @@ class ShotHit:
             "attribution": self.attribution,
             "keyframe": self.keyframe_path,
             "text": self.text,
+            "relevant": self.relevant,
         }
 
 
@@ -83,13 +85,17 @@ def search_shots(
     settings: SearchSettings,
     fold_duplicates: bool = True,
     weights: RelevanceWeights | None = None,
+    only_relevant: bool = False,
 ) -> list[ShotHit]:
     """Top ``k`` shots for a text query, ranked by the same path and formula as ``montage make``.
 
-    The score parts of each hit are exactly those the pipeline keeps for a sentence with this text.
+    The score parts of each hit are exactly those the pipeline keeps for a sentence with this text. Each hit
+    says whether it clears the relevance floor calibrated for the models in use (``relevant``), the floor
+    below which ``montage make`` never shows a shot; ``only_relevant`` leaves the others out.
     """
     from pathlib import Path
 
+    from montage.retrieval.calibration import relevance_floor
     from montage.retrieval.candidates import gather_candidates
     from montage.retrieval.features import SentenceQuery
     from montage.retrieval.ranking import query_named_things, rank_pool
@@ -103,6 +109,7 @@ def search_shots(
         named=[query_named_things(query)],
     )
     scored = rank_pool(pool, [SentenceQuery(text=query)], weights or RelevanceWeights())[0]
+    floor = relevance_floor(channels.text.model_id, channels.visual.model_id if channels.visual else None)
     with factory() as session:
         shots = shots_by_ids(session, [item.shot_id for item in scored])
         hits: list[ShotHit] = []
@@ -113,7 +120,10 @@ def search_shots(
                 if shot.duplicate_group in seen_groups:
                     continue
                 seen_groups.add(shot.duplicate_group)
-            hits.append(hit_from_shot(shot, item.score, dict(item.scores)))
+            relevant = floor.clears(item.score, same_script=item.scores.get("same_script") != 0.0)
+            if only_relevant and not relevant:
+                continue
+            hits.append(replace(hit_from_shot(shot, item.score, dict(item.scores)), relevant=relevant))
             if len(hits) >= k:
                 break
     return hits

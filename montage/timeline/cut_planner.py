@@ -17,7 +17,6 @@ of these happened and why.
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -170,6 +169,26 @@ def _relevant(candidates: Sequence[CandidateShot], options: AlignmentOptions) ->
     return ranked
 
 
+def _source_seconds(
+    source_id: int, candidates: Mapping[int, Sequence[CandidateShot]], options: AlignmentOptions
+) -> float:
+    """Clean seconds of all the candidate shots of one source (each shot counted once)."""
+    shots = {
+        shot.shot_id: shot for group in candidates.values() for shot in group if shot.source_id == source_id
+    }
+    return sum(high - low for shot in shots.values() for low, high in clean_ranges(shot, options))
+
+
+def _dedupe_best_first(shots: Sequence[CandidateShot]) -> list[CandidateShot]:
+    seen: set[int] = set()
+    ordered: list[CandidateShot] = []
+    for shot in sorted(shots, key=lambda c: (-c.score, c.shot_id)):
+        if shot.shot_id not in seen:
+            seen.add(shot.shot_id)
+            ordered.append(shot)
+    return ordered
+
+
 def _named_pins(relevant: Sequence[CandidateShot], options: AlignmentOptions) -> list[CandidateShot]:
     """The best shot of each named thing, in the order the things are named (one source per thing)."""
     best: dict[int, CandidateShot] = {}
@@ -200,12 +219,12 @@ def _fill(
     fill: str,
     reason: str,
     need_s: float,
-    shares: Mapping[int, int] | None = None,
+    allowances: Mapping[tuple[int, int], float] | None = None,
 ) -> float:
     """Add takes from ``sequence`` until ``need_s`` seconds are covered; returns what is left uncovered.
 
-    ``shares`` (source id -> number of sentences whose best footage it is) caps a take from such a source
-    at its share of the source's clean footage, so sentences that describe the same clip each get part of it.
+    ``allowances`` ((source id, sentence index) -> seconds) caps how much of a source a sentence takes: a
+    clip that is the best footage of several sentences is shared out in proportion to their lengths.
     """
     remaining = need_s
     pins_left = len(pins)
@@ -221,11 +240,11 @@ def _fill(
             continue
         low, high = max(ranges, key=lambda r: (r[1] - r[0], -r[0]))
         length = high - low
-        share = (shares or {}).get(shot.source_id, 1)
-        if share > 1 and shot not in pins:
-            whole = sum(b - a for a, b in clean_ranges(shot, options))
-            length = min(length, max(options.min_shot_s * slowest, whole / share))
         is_pin = shot in pins
+        allowance = (allowances or {}).get((shot.source_id, group.sentence_index))
+        if allowance is not None and not is_pin:
+            taken = sum(take.source_s for take in group.takes if take.shot.source_id == shot.source_id)
+            length = min(length, allowance - taken)
         if length / slowest < options.min_shot_s - _EPS:
             continue
         if is_pin:
@@ -362,11 +381,18 @@ def plan_cut(
     # A clip that is the best footage of several sentences is shared out among them — unless a sentence
     # names it: then it is that sentence's.
     pinned = {pin.source_id for g in groups for pin in _named_pins(relevant[g.sentence_index], options)}
-    shares = Counter(
-        relevant[g.sentence_index][0].source_id
-        for g in groups
-        if relevant[g.sentence_index] and relevant[g.sentence_index][0].source_id not in pinned
-    )
+    sharing: dict[int, list[GroupPlan]] = {}
+    for g in groups:
+        best = relevant[g.sentence_index][0].source_id if relevant[g.sentence_index] else None
+        if best is not None and best not in pinned:
+            sharing.setdefault(best, []).append(g)
+    allowances: dict[tuple[int, int], float] = {}
+    for source, sharers in sharing.items():
+        if len(sharers) > 1:  # in proportion to how long each sentence is
+            total = _source_seconds(source, candidates, options)
+            need = sum(g.duration_s for g in sharers)
+            for g in sharers:
+                allowances[(source, g.sentence_index)] = total * g.duration_s / need
     leftover: dict[int, float] = {}
     for group in order:
         shots = relevant[group.sentence_index]
@@ -381,14 +407,19 @@ def plan_cut(
             ledger,
             options,
             fill="relevant",
-            shares=shares,
+            allowances=allowances,
             reason="clears the relevance floor for this sentence (or is another window of a source "
             "that does)",
             need_s=group.duration_s,
         )
     # B-roll: footage of the story — shots that clear the floor for its topic or for any of its sentences.
-    story = [shot for shots in relevant.values() for shot in shots if clears_floor(shot, options)]
-    broll_shots = _relevant([*broll, *story], options)
+    story = [
+        shot
+        for group in groups
+        for shot in candidates.get(group.sentence_index, ())
+        if clears_floor(shot, options)
+    ]
+    broll_shots = _dedupe_best_first([shot for shot in [*broll, *story] if clears_floor(shot, options)])
     previous: GroupPlan | None = None
     for position, group in enumerate(groups):
         deficit = leftover[id(group)]

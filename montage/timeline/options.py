@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from montage.retrieval.calibration import DEFAULT_FLOOR
+
 
 class AlignmentOptions(BaseModel):
     """How narration sentences are cut into picture segments and which shots fill them.
@@ -20,7 +22,7 @@ class AlignmentOptions(BaseModel):
     min_shot_s: float = Field(default=1.2, gt=0, description="Shortest segment on screen.")
     max_shot_s: float = Field(default=6.0, gt=0, description="Longest segment; longer sentences are split.")
     min_score: float = Field(
-        default=0.45,
+        default=DEFAULT_FLOOR,
         description="The relevance floor: a shot scoring below it is never shown for a sentence. "
         "montage make sets it from the calibration of the models in use "
         "(montage.retrieval.calibration); this default is only used where no calibration applies.",

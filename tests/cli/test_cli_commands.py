@@ -53,6 +53,15 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return library, data
 
 
+def test_search_hides_hits_below_the_relevance_floor_unless_asked(indexed: tuple[Path, Path]) -> None:
+    _library, data = indexed
+    nonsense = "quarterly interest rate decision of the central bank"
+    assert json.loads(montage(data, "search", nonsense, "--json").stdout) == []
+    shown = json.loads(montage(data, "search", nonsense, "--all", "--json").stdout)
+    assert shown and all(hit["relevant"] is False for hit in shown)
+    assert json.loads(montage(data, "search", "boats on a lake", "--json").stdout)[0]["relevant"] is True
+
+
 def test_search_json_has_paths_times_and_score_parts(indexed: tuple[Path, Path]) -> None:
     _library, data = indexed
     hits = json.loads(montage(data, "search", "boats on a lake", "--k", "2", "--json").stdout)

@@ -42,6 +42,7 @@ def hit_out(hit: ShotHit) -> ShotHitOut:
         text=hit.text,
         thumbnail=f"/v1/shots/{hit.shot_id}/thumbnail.jpg",
         preview=f"/v1/shots/{hit.shot_id}/preview.mp4",
+        relevant=hit.relevant,
     )
 
 

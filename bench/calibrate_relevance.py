@@ -4,7 +4,9 @@
         [--check bench/eval] [--workdir DIR] [--write]
 
 Indexes the footage, then scores every shot of the library for every labelled sentence with the one
-ranking path (``montage.retrieval.ranking``). A pair is positive when the shot comes from a clip the labels
+ranking path (``montage.retrieval.ranking``). First it measures the model's similarity ranges (which
+cosine means "unrelated", which "a match": they differ widely between encoders), then scores again with
+them. A pair is positive when the shot comes from a clip the labels
 accept for that sentence, negative otherwise. The floor is the lowest score at which the pairs above it are
 still at least ``--precision`` positive (default 0.9, "never show unrelated footage" weighs more than
 finding everything), taken halfway to the next negative below so it does not sit on a single pair. The
@@ -26,6 +28,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -37,15 +41,20 @@ from montage.db.database import open_database  # noqa: E402
 from montage.evaluation.cut_labels import clip_key, normalise, read_labels  # noqa: E402
 from montage.retrieval.calibration import CALIBRATION_FILE, calibration_key  # noqa: E402
 from montage.retrieval.candidates import gather_candidates  # noqa: E402
-from montage.retrieval.features import SentenceQuery  # noqa: E402
+from montage.retrieval.features import ScoredCandidate, SentenceQuery  # noqa: E402
 from montage.retrieval.ranking import query_named_things, rank_pool  # noqa: E402
+from montage.retrieval.weights import RelevanceWeights  # noqa: E402
 from montage.search.channels import open_channels  # noqa: E402
 
+Pair = tuple[float, bool, bool]
+"""(score, positive, same_script) of one labelled sentence and one shot."""
 
-def labelled_pairs(
-    eval_dir: Path, footage: Path, settings: Settings, db: Any, channels: Any
-) -> list[list[tuple[float, bool, bool]]]:
-    """Per labelled sentence: (score, positive, same_script) for every shot of the library."""
+
+def labelled_scores(
+    eval_dir: Path, footage: Path, settings: Settings, db: Any, channels: Any, weights: RelevanceWeights
+) -> list[list[tuple[ScoredCandidate, bool]]]:
+    """Per labelled sentence: every shot of the library scored with ``weights``, and whether the labels
+    accept it."""
     labels = read_labels(eval_dir / "labels.json")
     sentences: list[tuple[str, frozenset[str]]] = []
     for name, rules in sorted(labels.items()):
@@ -64,19 +73,57 @@ def labelled_pairs(
         per_channel=100_000,
         named=[query_named_things(text) for text in texts],
     )
-    per_sentence: list[list[tuple[float, bool, bool]]] = []
-    for (_text, accepted), scored in zip(
-        sentences, rank_pool(pool, [SentenceQuery(text=t) for t in texts], settings.relevance), strict=True
+    ranked = rank_pool(pool, [SentenceQuery(text=t) for t in texts], weights)
+    return [
+        [(item, clip_key(pool.shots[item.shot_id].path, footage) in accepted) for item in scored]
+        for (_text, accepted), scored in zip(sentences, ranked, strict=True)
+    ]
+
+
+def as_pairs(scored: list[list[tuple[ScoredCandidate, bool]]]) -> list[list[Pair]]:
+    """The (score, positive, same_script) view of :func:`labelled_scores`."""
+    return [
+        [(item.score, positive, item.scores.get("same_script") != 0.0) for item, positive in sentence]
+        for sentence in scored
+    ]
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    return float(np.percentile(values, share * 100)) if values else None
+
+
+def similarity_ranges(scored: list[list[tuple[ScoredCandidate, bool]]]) -> dict[str, float]:
+    """Which raw cosine means "unrelated" (0) and which "a match" (1), per similarity the formula maps:
+    text (all pairs' median, accepted pairs' 95th percentile), labels (the same over pairs in different
+    scripts) and named things (90th percentile of rejected pairs, 95th of accepted ones)."""
+    items = [(item, positive) for sentence in scored for item, positive in sentence]
+
+    def raw(part: str, positive: bool | None, cross_only: bool = False) -> list[float]:
+        return [
+            float(value)
+            for item, accepted in items
+            if (value := item.scores.get(f"{part}_raw")) is not None
+            and (positive is None or accepted == positive)
+            and (not cross_only or item.scores.get("same_script") == 0.0)
+        ]
+
+    ranges: dict[str, float] = {}
+    for part, low, high in (
+        ("text", _percentile(raw("text", None), 0.5), _percentile(raw("text", True), 0.95)),
+        (
+            "labels",
+            _percentile(raw("labels", None, cross_only=True), 0.5),
+            _percentile(raw("labels", True, cross_only=True), 0.95),
+        ),
+        ("named", _percentile(raw("named", False), 0.9), _percentile(raw("named", True), 0.95)),
     ):
-        pairs = []
-        for item in scored:
-            clip = clip_key(pool.shots[item.shot_id].path, footage)
-            pairs.append((item.score, clip in accepted, item.scores.get("same_script") != 0.0))
-        per_sentence.append(pairs)
-    return per_sentence
+        if low is not None and high is not None and high > low + 0.02:
+            ranges[f"{part}_floor"] = round(low, 4)
+            ranges[f"{part}_ceiling"] = round(high, 4)
+    return ranges
 
 
-def weakest_best_match(pairs_by_sentence: list[list[tuple[float, bool, bool]]], same: bool) -> float | None:
+def weakest_best_match(pairs_by_sentence: list[list[Pair]], same: bool) -> float | None:
     """The lowest, over labelled sentences, of the best score of an accepted clip (one script pairing)."""
     bests = [
         max(score for score, positive, _ in pairs if positive)
@@ -115,7 +162,7 @@ def measure(pairs: list[tuple[float, bool]], floor: float, positives: int | None
 
 
 def top_choice_precision(
-    by_sentence: list[list[tuple[float, bool, bool]]], specific: float | None, cross_specific: float | None
+    by_sentence: list[list[Pair]], specific: float | None, cross_specific: float | None
 ) -> dict[str, float | int]:
     """How often a sentence's best candidate is an accepted clip, among sentences whose best candidate
     reaches the "specific" score (the planner shows it even below the floor)."""
@@ -130,7 +177,7 @@ def top_choice_precision(
 
 
 def secondary_ratio(
-    by_sentence: list[list[tuple[float, bool, bool]]], floor: float, cross_floor: float, precision: float
+    by_sentence: list[list[Pair]], floor: float, cross_floor: float, precision: float
 ) -> float:
     """The lowest ratio to a sentence's best score at which the other candidates clearing the floor are
     still at least ``precision`` acceptable (each sentence's own best candidate left out)."""
@@ -170,7 +217,10 @@ def main() -> int:
     db = open_database(settings)
     channels = open_channels(settings)
     run_index(settings, db, channels, IndexRequest([footage], manifests=[footage / "manifest.csv"]))
-    by_sentence = labelled_pairs(args.eval, footage, settings, db, channels)
+    first = labelled_scores(args.eval, footage, settings, db, channels, settings.relevance)
+    ranges = similarity_ranges(first)
+    weights = settings.relevance.model_copy(update=ranges)
+    by_sentence = as_pairs(labelled_scores(args.eval, footage, settings, db, channels, weights))
     pairs = [pair for sentence in by_sentence for pair in sentence]
     same = [(score, positive) for score, positive, same_script in pairs if same_script]
     cross = [(score, positive) for score, positive, same_script in pairs if not same_script]
@@ -179,7 +229,7 @@ def main() -> int:
     key = calibration_key(channels.text.model_id, channels.visual.model_id if channels.visual else None)
     checks = {}
     for check in args.check or [ROOT / "bench" / "eval"]:
-        held_sentences = labelled_pairs(check, footage, settings, db, channels)
+        held_sentences = as_pairs(labelled_scores(check, footage, settings, db, channels, weights))
         held_out = [pair for sentence in held_sentences for pair in sentence]
         checks[str(check)] = {
             "top_choice": top_choice_precision(
@@ -204,6 +254,7 @@ def main() -> int:
     )
     entry = {
         **chosen,
+        "ranges": ranges,
         "top_choice": top_choice,
         "secondary_ratio": ratio,
         "specific": weakest_best_match(by_sentence, True),

@@ -194,6 +194,16 @@ def make_video(
         slots = narration_slots(script, anchors, audio)
         needs = sentence_needs(script, anchors, slots)
     with clock.stage("retrieval"):
+        floor = relevance_floor(
+            channels.text.model_id,
+            channels.visual.model_id if channels.visual is not None else None,
+            settings.alignment.min_score,
+        )
+        if floor.origin != "calibrated":
+            warnings.append(
+                f"no relevance floor is calibrated for {floor.key}; using {floor.value:.3f} "
+                "(run bench/calibrate_relevance.py on labelled footage)"
+            )
         texts = [query_text(need) for need in needs]
         topic = topic_query(article, anchors)
         if topic:
@@ -206,19 +216,9 @@ def make_video(
             per_channel=settings.candidates_per_sentence,
             named=[query_named_things(text) for text in texts],
         )
-        rows = rank_candidates(pool, texts, settings.relevance)
+        rows = rank_candidates(pool, texts, floor.weights(settings.relevance))
         ranked = {need.sentence_index: rows[i] for i, need in enumerate(needs)}
         broll = rows[len(needs)] if topic else []
-        floor = relevance_floor(
-            channels.text.model_id,
-            channels.visual.model_id if channels.visual is not None else None,
-            settings.alignment.min_score,
-        )
-        if floor.origin != "calibrated":
-            warnings.append(
-                f"no relevance floor is calibrated for {floor.key}; using {floor.value:.3f} "
-                "(run bench/calibrate_relevance.py on labelled footage)"
-            )
     with clock.stage("alignment"):
         alignment_options = settings.alignment.model_copy(
             update={

@@ -4,15 +4,18 @@ A floor is the score below which a shot is never shown for a sentence. Scores me
 different models (the cosine of a related pair is ~0.4 for one text encoder and ~0.8 for another), so the
 floor is looked up by the models in use: the text model id and the visual model id ("none" when the visual
 channel is unavailable). ``calibration.json`` beside this module holds the floors that
-``bench/calibrate_relevance.py`` measured, with how (pairs used, precision and recall at the floor).
+``bench/calibrate_relevance.py`` measured, with how (pairs used, precision and recall at the floor), and
+the similarity ranges of the model (``ranges``: which cosine means "unrelated" and which "a match").
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from montage.retrieval.weights import RelevanceWeights
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 DEFAULT_FLOOR = 0.45
@@ -30,6 +33,12 @@ class RelevanceFloor:
     specific: float | None = None
     specific_cross_script: float | None = None
     secondary_ratio: float | None = None
+    ranges: dict[str, float] = field(default_factory=dict)
+
+    def weights(self, weights: RelevanceWeights) -> RelevanceWeights:
+        """``weights`` with the similarity ranges measured for these models (cosine scales differ by model:
+        unrelated texts score ~0.1 with one encoder and ~0.8 with another)."""
+        return weights.model_copy(update=self.ranges) if self.ranges else weights
 
     def clears(self, score: float, *, same_script: bool) -> bool:
         """True when ``score`` reaches the floor for this script pairing."""
@@ -68,7 +77,23 @@ def relevance_floor(
         _number(entry.get("specific")),
         _number(cross.get("specific")),
         _number(entry.get("secondary_ratio")),
+        _ranges(entry.get("ranges")),
     )
+
+
+_RANGE_KEYS = ("text_floor", "text_ceiling", "labels_floor", "labels_ceiling", "named_floor", "named_ceiling")
+
+
+def _ranges(value: object) -> dict[str, float]:
+    if not isinstance(value, dict):
+        return {}
+    found = {key: float(value[key]) for key in _RANGE_KEYS if isinstance(value.get(key), int | float)}
+    for part in ("text", "labels", "named"):  # a range needs both ends, the ceiling above the floor
+        low, high = found.get(f"{part}_floor"), found.get(f"{part}_ceiling")
+        if low is None or high is None or high <= low:
+            found.pop(f"{part}_floor", None)
+            found.pop(f"{part}_ceiling", None)
+    return found
 
 
 def _number(value: object) -> float | None:

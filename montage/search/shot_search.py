@@ -108,8 +108,8 @@ def search_shots(
         per_channel=max(k * 4, settings.candidates_per_channel),
         named=[query_named_things(query)],
     )
-    scored = rank_pool(pool, [SentenceQuery(text=query)], weights or RelevanceWeights())[0]
     floor = relevance_floor(channels.text.model_id, channels.visual.model_id if channels.visual else None)
+    scored = rank_pool(pool, [SentenceQuery(text=query)], floor.weights(weights or RelevanceWeights()))[0]
     with factory() as session:
         shots = shots_by_ids(session, [item.shot_id for item in scored])
         hits: list[ShotHit] = []

@@ -83,6 +83,12 @@ class _Ledger:
     def add(self, source_id: int, start: float, end: float) -> None:
         self.used.setdefault(source_id, []).append((start, end))
 
+    def release(self, source_id: int, start: float, end: float) -> None:
+        """Give back a span added before (a take that is replaced)."""
+        spans = self.used.get(source_id, [])
+        if (start, end) in spans:
+            spans.remove((start, end))
+
     def free_ranges(self, shot: CandidateShot, options: AlignmentOptions) -> list[tuple[float, float]]:
         """Clean stretches of the shot that no placed piece uses."""
         ranges = clean_ranges(shot, options)
@@ -479,6 +485,11 @@ def plan_cut(
             deficit -= _prelap(group, groups[position + 1], deficit, ledger, options)
         if _EPS < deficit < options.min_shot_s and group.takes:
             deficit += _make_room(group, options.min_shot_s - deficit, options)
+        if _EPS < deficit < options.min_shot_s and group.held_in is None and group.lead_out is None:
+            # A short sentence with a sliver of card left: one shot for the whole of it, if any fits.
+            spare = broll_shots if (nothing_specific or headlines.get(group.sentence_index, False)) else []
+            if _one_take(group, relevant[group.sentence_index], spare, ledger, options):
+                deficit = 0.0
         if deficit > _EPS:
             group.card_s = deficit
             group.card_reason = (
@@ -488,6 +499,36 @@ def plan_cut(
             )
         previous = group
     return groups, warnings
+
+
+def _one_take(
+    group: GroupPlan,
+    relevant: Sequence[CandidateShot],
+    broll: Sequence[CandidateShot],
+    ledger: _Ledger,
+    options: AlignmentOptions,
+) -> bool:
+    """Replace the group's takes by one shot covering all of it: relevant shots first, then B-roll, the
+    first with a free clean stretch long enough at the speed limit. False (nothing changed) if none fits."""
+    slowest = 1.0 - options.max_speed_change
+    for take in group.takes:
+        ledger.release(take.shot.source_id, take.in_s, take.out_s)
+    choices = [(shot, "relevant") for shot in relevant] + [(shot, "broll") for shot in broll]
+    for shot, fill in choices:
+        low, high = max(ledger.free_ranges(shot, options), key=lambda r: r[1] - r[0], default=(0.0, 0.0))
+        if high - low >= group.duration_s * slowest - _EPS:
+            source = round(min(high - low, group.duration_s), 6)
+            reason = "one shot for the whole of a short sentence" + (
+                "" if fill == "relevant" else " (footage of the story)"
+            )
+            group.takes = [
+                Take(shot, round(low, 6), source, group.duration_s, fill, reason, group.sentence_index)
+            ]
+            ledger.add(shot.source_id, round(low, 6), round(low + source, 6))
+            return True
+    for take in group.takes:
+        ledger.add(take.shot.source_id, take.in_s, take.out_s)
+    return False
 
 
 def _make_room(group: GroupPlan, room: float, options: AlignmentOptions) -> float:

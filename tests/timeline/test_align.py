@@ -194,3 +194,12 @@ def test_credits_list_each_used_source_once() -> None:
         (1, "Author 1", "CC-BY-4.0"),
         (2, "Author 2", "CC-BY-4.0"),
     ]
+
+
+def test_a_short_sentence_gets_one_shot_rather_than_a_sliver_of_card() -> None:
+    """1.9 s: the best shot covers 1.2 s of it; a second relevant shot that covers all of it wins."""
+    slots = slots_from_durations([1.9])
+    best = shot(1, 1, 0.9, length=1.2)
+    whole = shot(2, 2, 0.8, length=5.0)
+    result = align(slots, {0: [best, whole]}, OPTIONS)
+    assert [(s.fill, s.shot.shot_id if s.shot else None) for s in result.segments] == [("relevant", 2)]

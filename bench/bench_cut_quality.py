@@ -97,7 +97,7 @@ def main() -> int:
     settings = Settings(data_dir=workdir / "data")
     db = open_database(settings)
     started = time.perf_counter()
-    channels = open_channels(settings)
+    channels = open_channels(settings.embedding)
     load_s = time.perf_counter() - started
     started = time.perf_counter()
     report = run_index(settings, db, channels, IndexRequest([footage], manifests=[footage / "manifest.csv"]))

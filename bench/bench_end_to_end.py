@@ -181,7 +181,7 @@ def run(words: int, duration: float, workdir: Path) -> dict[str, object]:
     footage = workdir.parent / "footage"  # shared by the short and the long run
     make_library(footage, shots_per_clip=6)
     db = open_database(settings)
-    channels = open_channels(settings)
+    channels = open_channels(settings.embedding)
     run_index(settings, db, channels, IndexRequest([footage]))
     article = make_article(words)
     # Warm-up on a short article (models, espeak, caches for other sentences), then the measured run.

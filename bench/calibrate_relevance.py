@@ -215,7 +215,7 @@ def main() -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="montage-calib-"))
     settings = Settings(data_dir=workdir / "data")
     db = open_database(settings)
-    channels = open_channels(settings)
+    channels = open_channels(settings.embedding)
     run_index(settings, db, channels, IndexRequest([footage], manifests=[footage / "manifest.csv"]))
     first = labelled_scores(args.eval, footage, settings, db, channels, settings.relevance)
     ranges = similarity_ranges(first)

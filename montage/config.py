@@ -1,6 +1,6 @@
 """Configuration from the environment (``MONTAGE_*``), one ``Settings`` object for the whole system.
 
-Nested groups use ``__`` as a separator, e.g. ``MONTAGE_SEARCH__TEXT_WEIGHT=0.6``. Nothing is read at import
+Nested groups use ``__`` as a separator, e.g. ``MONTAGE_RELEVANCE__NAMED=0.6``. Nothing is read at import
 time: call :func:`get_settings` (cached) or build ``Settings()`` explicitly in tests.
 """
 
@@ -18,6 +18,7 @@ from montage.embedding.options import EmbeddingOptions
 from montage.narration.options import NarrationOptions
 from montage.render.options import RenderOptions
 from montage.retrieval.weights import RelevanceWeights
+from montage.search.options import SearchSettings
 from montage.speech.options import SpeechOptions
 from montage.timeline.options import AlignmentOptions
 
@@ -39,16 +40,6 @@ class IndexSettings(BaseModel):
     keyframe_candidates_per_second: float = Field(default=2.0, gt=0)
     keyframe_width: int = Field(default=384, ge=64)
     probe_timeout_s: float = Field(default=30.0, gt=0)
-
-
-class SearchSettings(BaseModel):
-    """How shot search combines its channels."""
-
-    text_weight: float = 0.55
-    visual_weight: float = 0.45
-    quality_weight: float = 0.05
-    exact_search_max_vectors: int = Field(default=250_000, ge=1)
-    candidates_per_channel: int = Field(default=200, ge=1)
 
 
 class Settings(BaseSettings):

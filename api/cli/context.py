@@ -39,7 +39,7 @@ class CliContext:
         """The loaded encoders (text always; visual when CLIP weights are present)."""
         if self._channels is None:
             with console.status("loading models"):
-                self._channels = open_channels(self.settings)
+                self._channels = open_channels(self.settings.embedding)
             if self._channels.visual is None:
                 console.print(f"[yellow]visual channel unavailable:[/] {self._channels.visual_reason}")
         return self._channels

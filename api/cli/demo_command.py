@@ -16,7 +16,7 @@ from indexer.runner import IndexRequest, run_index
 from montage.errors import MontageError
 from montage.pipeline.make import make_video
 from montage.pipeline.types import MakeRequest
-from montage.search.shot_search import search_shots
+from montage.retrieval.shot_search import search_shots
 
 DEMO_MAX_SHOT_S = 4.0
 FILLS_WITH_SHOT = ("relevant", "named", "held", "broll")

@@ -13,7 +13,7 @@ from api.cli.context import CliContext, console, fail
 from api.cli.rich_progress import RichProgress
 from indexer.runner import IndexRequest, run_index
 from montage.errors import MontageError
-from montage.search.shot_search import search_shots
+from montage.retrieval.shot_search import search_shots
 
 
 def index_command(

@@ -34,7 +34,7 @@ class ServiceState:
             if self._channels is None:
                 from montage.search.channels import open_channels
 
-                self._channels = open_channels(self.settings)
+                self._channels = open_channels(self.settings.embedding)
             return self._channels
 
     @property

@@ -8,8 +8,18 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from montage.errors import MontageError
+from montage.timeline.model import Aspect
 
-Aspect = Literal["16:9", "9:16", "1:1"]
+__all__ = [
+    "STAGES",
+    "Aspect",
+    "CancelledError",
+    "MakeOutputs",
+    "MakeRequest",
+    "MakeResult",
+    "ShouldCancel",
+    "StageProgress",
+]
 
 STAGES = ("article", "narration", "anchors", "speech", "retrieval", "alignment", "render")
 

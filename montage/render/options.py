@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from montage.fallback.options import FallbackOptions
-from montage.pipeline.types import Aspect
+from montage.timeline.model import Aspect
 
 FRAME_SIZES: dict[str, tuple[int, int]] = {"16:9": (1280, 720), "9:16": (720, 1280), "1:1": (720, 720)}
 

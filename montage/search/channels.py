@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from montage.config import Settings
 from montage.embedding import EmbeddingOptions, clip_availability, load_clip_encoder, load_text_encoder
 from montage.embedding.protocol import ImageTextEmbedder, TextEmbedder
 from montage.errors import ModelUnavailableError
@@ -30,14 +29,9 @@ class Channels:
         return [TEXT] + ([VISUAL] if self.visual is not None else [])
 
 
-def embedding_options(settings: Settings) -> EmbeddingOptions:
-    """The embedding options from ``MONTAGE_EMBEDDING__*`` settings."""
-    return settings.embedding
-
-
-def open_channels(settings: Settings) -> Channels:
-    """Load the text encoder and, when its weights are present, the CLIP encoder. Says plainly when not."""
-    options = embedding_options(settings)
+def open_channels(options: EmbeddingOptions) -> Channels:
+    """Load the text encoder and, when its weights are present, the CLIP encoder (``MONTAGE_EMBEDDING__*``
+    options, i.e. ``settings.embedding``). Says plainly when CLIP is not here."""
     text = load_text_encoder(options)
     availability = clip_availability(options)
     if not availability.available:

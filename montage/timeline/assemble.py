@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from montage.pipeline.types import Aspect
 from montage.timeline.align import Alignment
-from montage.timeline.model import MusicTrack, NarrationClip, Slot, Timeline
+from montage.timeline.model import Aspect, MusicTrack, NarrationClip, Slot, Timeline
 
 
 def narration_clips(slots: Sequence[Slot], audio_paths: dict[int, str]) -> list[NarrationClip]:

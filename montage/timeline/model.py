@@ -7,8 +7,10 @@ positions inside a source file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
-from montage.pipeline.types import Aspect
+Aspect = Literal["16:9", "9:16", "1:1"]
+"""The output frame's aspect ratio."""
 
 SCHEMA_VERSION = "1.0"
 

@@ -14,8 +14,8 @@ from montage.config import Settings
 from montage.db.database import Database, open_database
 from montage.db.repositories.shots import all_shots, iter_embeddings
 from montage.db.repositories.sources import list_sources
+from montage.retrieval.shot_search import search_shots
 from montage.search.channels import Channels, open_channels
-from montage.search.shot_search import search_shots
 from montage.search.vector_index import load_vector_index
 from tests.indexer.generated_footage import make_clip
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def channels() -> Channels:
     """Real encoders: the offline MiniLM text model; CLIP weights are absent here, so no visual channel."""
-    return open_channels(Settings())
+    return open_channels(Settings().embedding)
 
 
 @pytest.fixture

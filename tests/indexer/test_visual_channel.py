@@ -15,8 +15,8 @@ from montage.config import Settings
 from montage.db.database import open_database
 from montage.embedding import EmbeddingOptions
 from montage.errors import IndexMismatchError
+from montage.retrieval.shot_search import search_shots
 from montage.search.channels import open_channels
-from montage.search.shot_search import search_shots
 from montage.search.vector_index import load_vector_index, read_manifest
 from tests.embedding.tiny_clip import write_tiny_clip
 from tests.indexer.generated_footage import make_clip
@@ -32,7 +32,7 @@ def test_index_and_search_with_a_local_clip_checkpoint(tmp_path: Path) -> None:
     embedding = EmbeddingOptions(clip_model=str(tiny.config), clip_pretrained=str(tiny.checkpoint))
     settings = Settings(data_dir=tmp_path / "data", embedding=embedding)
     db = open_database(settings)
-    channels = open_channels(settings)
+    channels = open_channels(settings.embedding)
     assert channels.visual is not None and channels.visual.model_id.startswith("open_clip/")
     report = run_index(settings, db, channels, IndexRequest([library]))
     assert report.visual_channel == "available" and report.indexed == 2
@@ -55,7 +55,7 @@ def test_index_and_search_with_a_local_clip_checkpoint(tmp_path: Path) -> None:
         data_dir=tmp_path / "data",
         embedding=EmbeddingOptions(clip_model=str(other.config), clip_pretrained=str(other.checkpoint)),
     )
-    channels2 = open_channels(settings2)
+    channels2 = open_channels(settings2.embedding)
     assert channels2.visual is not None and channels2.visual.model_id != channels.visual.model_id
     again = run_index(settings2, db, channels2, IndexRequest([library]))
     assert again.indexed == 0

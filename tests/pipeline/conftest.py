@@ -42,7 +42,7 @@ def indexed_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexe
         make_clip(root / name, [(sources[0], 3.0), (sources[1], 3.0)], description=description)
     settings = Settings(data_dir=base / "data")
     db = open_database(settings)
-    channels = open_channels(settings)
+    channels = open_channels(settings.embedding)
     report = run_index(settings, db, channels, IndexRequest([root]))
     assert report.indexed == len(CLIPS) and not report.failed
     yield IndexedLibrary(settings, db, channels, root)

@@ -16,8 +16,8 @@ from montage.config import Settings
 from montage.db.database import open_database
 from montage.pipeline.make import make_video
 from montage.pipeline.types import MakeRequest
+from montage.retrieval.shot_search import search_shots
 from montage.search.channels import open_channels
-from montage.search.shot_search import search_shots
 from tests.indexer.generated_footage import make_clip
 
 from .conftest import IndexedLibrary
@@ -85,7 +85,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexedLibrary
         writer.writerows(rows)
     settings = Settings(data_dir=base / "data")
     db = open_database(settings)
-    channels = open_channels(settings)
+    channels = open_channels(settings.embedding)
     report = run_index(settings, db, channels, IndexRequest([root], manifests=[manifest]))
     assert report.indexed == len(LIBRARY) and not report.failed
     yield IndexedLibrary(settings, db, channels, root)

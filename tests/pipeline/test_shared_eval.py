@@ -34,7 +34,7 @@ def shared_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexed
     base = tmp_path_factory.mktemp("shared-eval")
     settings = Settings(data_dir=base / "data")
     db = open_database(settings)
-    channels = open_channels(settings)
+    channels = open_channels(settings.embedding)
     run_index(settings, db, channels, IndexRequest([shared_footage], [shared_footage / "manifest.csv"]))
     yield IndexedLibrary(settings, db, channels, shared_footage)
     db.engine.dispose()

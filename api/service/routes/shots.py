@@ -19,7 +19,7 @@ from api.service.schemas import ErrorOut, Responses, ShotHitOut
 from montage.db.models import Shot
 
 if TYPE_CHECKING:
-    from montage.search.shot_search import ShotHit
+    from montage.retrieval.shot_search import ShotHit
 
 router = APIRouter(prefix="/v1/shots", tags=["shots"])
 
@@ -47,7 +47,7 @@ def hit_out(hit: ShotHit) -> ShotHitOut:
 
 
 def _search(state: State, query: str, k: int) -> list[ShotHitOut]:
-    from montage.search.shot_search import search_shots
+    from montage.retrieval.shot_search import search_shots
 
     hits = search_shots(
         state.db.sessions,

@@ -7,14 +7,19 @@ shots (same perceptual-hash group) are folded into the best of their group.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from montage.config import SearchSettings
 from montage.db.models import Shot
 from montage.db.repositories.shots import shots_by_ids
+from montage.retrieval.calibration import relevance_floor
+from montage.retrieval.candidates import gather_candidates
+from montage.retrieval.features import SentenceQuery
+from montage.retrieval.ranking import query_named_things, rank_pool
 from montage.retrieval.weights import RelevanceWeights
 from montage.search.channels import Channels
+from montage.search.options import SearchSettings
 
 
 @dataclass(frozen=True)
@@ -93,13 +98,6 @@ def search_shots(
     says whether it clears the relevance floor calibrated for the models in use (``relevant``), the floor
     below which ``montage make`` never shows a shot; ``only_relevant`` leaves the others out.
     """
-    from pathlib import Path
-
-    from montage.retrieval.calibration import relevance_floor
-    from montage.retrieval.candidates import gather_candidates
-    from montage.retrieval.features import SentenceQuery
-    from montage.retrieval.ranking import query_named_things, rank_pool
-
     pool = gather_candidates(
         factory,
         channels,

@@ -104,7 +104,7 @@ def _swap(timeline: Timeline, edit: Mapping[str, Any], lookup: ShotLookup | None
     )
 
 
-def _trim(timeline: Timeline, edit: Mapping[str, Any]) -> None:
+def _trim(timeline: Timeline, edit: Mapping[str, Any], lookup: ShotLookup | None) -> None:
     segment = _segment(timeline, edit.get("segment"))
     if segment.shot is None:
         raise InputError(
@@ -117,6 +117,14 @@ def _trim(timeline: Timeline, edit: Mapping[str, Any]) -> None:
         raise InputError(
             f"trim must keep the segment's length {length:.3f}s (got {out_s - in_s:.3f}s from {in_s:.3f}s)",
             code="invalid_trim",
+        )
+    bounds = lookup(segment.shot.shot_id) if lookup else None
+    if bounds is not None and (in_s < bounds[2] - 1e-6 or in_s + length > bounds[3] + 1e-6):
+        raise InputError(
+            f"trim {in_s:.3f}–{in_s + length:.3f}s leaves shot {segment.shot.shot_id} "
+            f"({bounds[2]:.3f}–{bounds[3]:.3f}s in {Path(bounds[0]).name}); the segment would freeze on a "
+            "frame. Choose an in point inside the shot",
+            code="trim_outside_shot",
         )
     shot = replace(segment.shot, in_s=round(in_s, 6), out_s=round(in_s + length, 6), speed=1.0)
     timeline.segments[segment.index] = replace(segment, shot=shot)
@@ -149,7 +157,8 @@ def apply_edits(
     """Apply swap / trim / sentence edits in order and return the new timeline JSON (input untouched).
 
     ``swap`` takes any alternative of the segment; other library shots need ``lookup`` (see
-    :func:`library_shot_lookup`). Raises InputError naming the edit that cannot be applied.
+    :func:`library_shot_lookup`), which also lets ``trim`` refuse in/out points outside the shot (they would
+    freeze the segment on one frame). Raises InputError naming the edit that cannot be applied.
     """
     cut = timeline_from_json(timeline)
     cut = replace(cut, segments=list(cut.segments), narration=list(cut.narration))
@@ -159,7 +168,7 @@ def apply_edits(
             if op == "swap":
                 _swap(cut, edit, lookup)
             elif op == "trim":
-                _trim(cut, edit)
+                _trim(cut, edit, lookup)
             elif op == "sentence":
                 _sentence(cut, edit)
             else:

@@ -50,13 +50,16 @@ def test_swap_trim_rewrite_and_rerender(indexed_library: IndexedLibrary, tmp_pat
         offered[0] if offered else (next(s for s in original["segments"] if s["shot"]), spare[0])
     )
     alternative = {"shot_id": new_shot}
+    found = library_shot_lookup(lib.db)(new_shot)
+    assert found is not None
+    trim_in = round(found[2] + 0.1, 6)  # 0.1 s into the swapped-in shot
     last = original["segments"][-1]["sentence_index"]
     rewritten = "Finally, the port opened a new terminal for ships."
     edited = apply_edits(
         original,
         [
             {"op": "swap", "segment": target["index"], "shot_id": alternative["shot_id"]},
-            {"op": "trim", "segment": target["index"], "in": 0.1},
+            {"op": "trim", "segment": target["index"], "in": trim_in},
             {"op": "sentence", "segment": original["segments"][-1]["index"], "text": rewritten},
         ],
         lookup=library_shot_lookup(lib.db),
@@ -64,7 +67,7 @@ def test_swap_trim_rewrite_and_rerender(indexed_library: IndexedLibrary, tmp_pat
     assert original == before  # the earlier revision is untouched
     swapped = edited["segments"][target["index"]]
     assert swapped["shot"]["shot_id"] == alternative["shot_id"]
-    assert swapped["shot"]["in"] == pytest.approx(0.1)
+    assert swapped["shot"]["in"] == pytest.approx(trim_in)
     assert swapped["shot"]["scores"]["chosen_by_editor"] == 1.0
     assert target["shot"]["shot_id"] in {a["shot_id"] for a in swapped["alternatives"]}
     untouched = {n["sentence_index"]: n["path"] for n in edited["narration"] if n["sentence_index"] != last}
@@ -120,6 +123,8 @@ def test_bad_edits_are_refused(indexed_library: IndexedLibrary, tmp_path: Path) 
         ({"op": "sentence", "segment": 0, "text": "  "}, "empty_sentence"),
         ({"op": "explode", "segment": 0}, "unknown_edit"),
         ({"op": "trim", "segment": used[0]["index"], "in": 0.0, "out": 99.0}, "invalid_trim"),
+        # Issue 9: an in point beyond the shot was accepted and rendered as one frozen frame.
+        ({"op": "trim", "segment": used[0]["index"], "in": 50.0}, "trim_outside_shot"),
     ]
     if len(used) > 1:
         cases.append(

@@ -22,12 +22,12 @@ def inside_library(path: str | Path, roots: list[Path]) -> Path:
         raise PathOutsideLibraryError("no library roots are configured (set MONTAGE_LIBRARY_ROOTS)")
     if "\x00" in str(path):
         raise PathOutsideLibraryError("a path cannot contain a NUL character")
-    candidate = Path(path).expanduser()
-    if not candidate.is_absolute():
-        candidate = resolved[0] / candidate
     try:
+        candidate = Path(path).expanduser()  # "~nobody" raises: no such user's home
+        if not candidate.is_absolute():
+            candidate = resolved[0] / candidate
         real = candidate.resolve()
-    except (OSError, RuntimeError, ValueError) as exc:  # symlink loops, names the OS refuses
+    except (OSError, RuntimeError, ValueError, KeyError) as exc:  # unknown ~user, symlink loops, bad names
         raise PathOutsideLibraryError(f"{path!r} cannot be resolved: {exc}") from exc
     if not any(real == root or real.is_relative_to(root) for root in resolved):
         raise PathOutsideLibraryError(f"{path} is outside the library roots")

@@ -99,7 +99,8 @@ def test_music_must_stay_inside_library_roots(
     assert ok.status_code == 202
     stored = client.get(f"/v1/jobs/{ok.json()['id']}")
     assert stored.status_code == 200
-    for bad in (str(outside), "../secret.mp3", "music/escape.mp3", "/etc/passwd"):
+    # "~nonexistentuser" crashed the path check with a 500 (issue 10, bug 3).
+    for bad in (str(outside), "../secret.mp3", "music/escape.mp3", "/etc/passwd", "~nonexistentuser/x.mp3"):
         response = client.post("/v1/videos", json={"article": ARTICLE, "music": bad}, headers=headers)
         assert response.status_code == 403, bad
         assert response.json()["error"]["code"] == "path_outside_library"

@@ -86,6 +86,15 @@ def test_article_length_limit(settings: Settings, keys: Keys) -> None:
         assert response.json()["error"]["code"] == "article_too_large"
 
 
+def test_articles_without_words_are_refused_at_submit(client: TestClient, keys: Keys) -> None:
+    """Issue 10: these were accepted (202) and then failed in the worker."""
+    headers = Keys.header(keys.submit)
+    for empty in ("   \n\t ", "\u200b\u200c\u200d\ufeff", "... !!! ???", "。，、"):
+        response = client.post("/v1/videos", json={"article": empty}, headers=headers)
+        assert response.status_code == 422, repr(empty)
+        assert response.json()["error"]["code"] == "article_empty"
+
+
 def test_music_must_stay_inside_library_roots(
     client: TestClient, keys: Keys, library_root: Path, tmp_path: Path
 ) -> None:

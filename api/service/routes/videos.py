@@ -36,6 +36,12 @@ def video_payload(body: VideoIn, state: State) -> VideoJobPayload:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise InputError("the article URL must be an http(s) URL with a host", code="invalid_url")
         article = article.strip()
+    elif not any(char.isalnum() for char in article):
+        # Whitespace, zero-width or punctuation only: refuse now rather than accept a job that must fail.
+        raise InputError(
+            "the article has no words (only spaces, punctuation or invisible characters)",
+            code="article_empty",
+        )
     music = str(inside_library(body.music, state.settings.library_roots)) if body.music else None
     return VideoJobPayload(
         article=article,

@@ -98,9 +98,18 @@ def format_srt(cues: Sequence[Cue]) -> str:
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
+def _vtt_text(line: str) -> str:
+    """Cue text escaped for WebVTT, where ``<`` starts a tag and ``&`` an entity (else text is dropped)."""
+    return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def format_vtt(cues: Sequence[Cue]) -> str:
-    """WebVTT text: ``WEBVTT`` header, ``HH:MM:SS.mmm --> HH:MM:SS.mmm`` cues."""
-    blocks = [f"{_clock(c.start_s, '.')} --> {_clock(c.end_s, '.')}\n" + "\n".join(c.lines) for c in cues]
+    """WebVTT text: ``WEBVTT`` header, ``HH:MM:SS.mmm --> HH:MM:SS.mmm`` cues, cue text escaped."""
+    blocks = [
+        f"{_clock(c.start_s, '.')} --> {_clock(c.end_s, '.')}\n"
+        + "\n".join(_vtt_text(line) for line in c.lines)
+        for c in cues
+    ]
     return "WEBVTT\n\n" + "\n\n".join(blocks) + ("\n" if blocks else "")
 
 

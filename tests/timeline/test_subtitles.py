@@ -86,3 +86,11 @@ def test_vtt_has_header_and_dot_milliseconds(tmp_path: Path) -> None:
     text = write_vtt(slots, tmp_path / "out.vtt").read_text(encoding="utf-8")
     assert text.startswith("WEBVTT\n\n00:00:00.000 --> 00:00:02.700\nStorm surges threaten London.\n")
     assert "," not in re.findall(r"\S+ --> \S+", text)[0]
+
+
+def test_vtt_escapes_what_would_start_a_tag_or_entity(tmp_path: Path) -> None:
+    """Issue 10: "<" in a sentence made players drop the rest of the caption."""
+    from montage.timeline.subtitles import Cue, format_vtt
+
+    text = format_vtt([Cue(0.0, 2.0, ("Profits < 5% & falling -> worse",), 0)])
+    assert "Profits &lt; 5% &amp; falling -&gt; worse" in text

@@ -155,6 +155,13 @@ def test_pages_cover_every_job_once(client: TestClient, keys: Keys) -> None:
     assert client.get("/v1/jobs?status=bogus").status_code == 422
 
 
+def test_events_of_an_unknown_job_are_404(client: TestClient) -> None:
+    """Issue 10: the stream answered 200 with an error event."""
+    response = client.get("/v1/jobs/no-such-job/events")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
 def test_cancel_a_queued_job_and_follow_its_events(client: TestClient, keys: Keys) -> None:
     job = submit(client, keys)
     assert client.post(f"/v1/jobs/{job['id']}/cancel").status_code == 401

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from api.jobs import states
@@ -54,14 +54,30 @@ def read(job_id: str, state: State) -> JobOut:
     return JobOut.of(job)
 
 
+def existing_job_id(job_id: str, state: State) -> str:
+    """The job id of a job that exists (404 otherwise), checked before a stream starts."""
+    with state.db.sessions() as session:
+        if get_job(session, job_id) is None:
+            raise NotFoundError(f"no job {job_id}")
+    return job_id
+
+
 @router.get(
     "/{job_id}/events",
     response_class=EventSourceResponse,
-    responses=NOT_FOUND,
+    responses={
+        404: {
+            "description": "No such job (a JSON error, before any event is sent)",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+    },
     summary="Follow a job (server-sent events)",
 )
-async def events(job_id: str, state: State, request: Request) -> AsyncIterator[ServerSentEvent]:
-    """A ``job`` event with the job's state whenever it changes, then ``end`` once it is over."""
+async def events(
+    job_id: Annotated[str, Depends(existing_job_id)], state: State, request: Request
+) -> AsyncIterator[ServerSentEvent]:
+    """A ``job`` event with the job's state whenever it changes, then ``end`` once it is over (404 for an
+    unknown job)."""
     async for event in job_events(state, job_id, is_disconnected=request.is_disconnected):
         yield event
 

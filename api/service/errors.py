@@ -64,7 +64,7 @@ def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Map montage errors, HTTP errors and validation errors to the common error body."""
+    """Map montage errors, HTTP errors, validation errors and unexpected failures to the common error body."""
 
     async def montage_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, MontageError)
@@ -90,6 +90,14 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         return JSONResponse(error_body("invalid_request", problems or "invalid request"), status_code=422)
 
+    async def unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
+        # Starlette logs the exception with its traceback; the client gets the common JSON shape, no details.
+        return JSONResponse(
+            error_body("internal_error", "the server failed on this request; it has been logged"),
+            status_code=500,
+        )
+
     app.add_exception_handler(MontageError, montage_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, unexpected_error)

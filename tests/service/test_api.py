@@ -259,3 +259,21 @@ def test_odd_paths_are_refused_plainly(client: TestClient, keys: Keys, library_r
         )
         assert response.status_code == 403, bad
         assert response.json()["error"]["code"] == "path_outside_library"
+
+
+def test_an_unexpected_failure_answers_the_json_error_shape(
+    settings: Settings, service_settings: ServiceSettings, keys: Keys
+) -> None:
+    """Issue 10: a 500 came back as plain text, not the error body every other answer uses."""
+    app = create_app(settings, service_settings)
+
+    @app.get("/v1/test-only-boom")
+    def boom() -> None:
+        raise RuntimeError("a bug the client must not see")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/v1/test-only-boom")
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["error"]["code"] == "internal_error"
+    assert "a bug" not in response.text

@@ -318,7 +318,17 @@ def _add_entry(manifest: Manifest, line: int, raw: Mapping[str, object]) -> None
         reason = "path must be text" if "path must be text" in problems else "no path given"
         manifest.problems.append(ManifestProblem(line, f"{reason}; row skipped"))
         return
-    video_path = _resolve_manifest_path(raw_path, manifest.path.parent)
+    try:
+        video_path = _resolve_manifest_path(raw_path, manifest.path.parent)
+    except (OSError, RuntimeError, ValueError) as exc:  # an unknown ~user, a name the OS refuses
+        manifest.problems.append(
+            ManifestProblem(line, f"path {raw_path!r} cannot be resolved ({exc}); row skipped")
+        )
+        return
+    if _leaves_folder(raw_path, video_path, manifest.path.parent):
+        reason = f"path {raw_path!r} leaves the manifest's folder; row skipped"
+        manifest.problems.append(ManifestProblem(line, reason))
+        return
     existing = manifest.entries.get(video_path)
     if existing is not None:
         reason = f"duplicate entry for {raw_path} (first on line {existing.line}); row skipped"
@@ -327,6 +337,12 @@ def _add_entry(manifest: Manifest, line: int, raw: Mapping[str, object]) -> None
     manifest.problems.extend(ManifestProblem(line, problem) for problem in problems)
     values = {f.name: getattr(text_fields, f.name) for f in fields(TextFields)}
     manifest.entries[video_path] = ManifestEntry(path=video_path, line=line, **values)
+
+
+def _leaves_folder(raw_path: str, resolved: Path, folder: Path) -> bool:
+    """True for a relative manifest path ("../../etc/passwd") that resolves outside the manifest's folder."""
+    relative = not Path(raw_path.replace("\\", "/")).expanduser().is_absolute()
+    return relative and not resolved.is_relative_to(folder.resolve())
 
 
 def _resolve_manifest_path(raw_path: str, base: Path) -> Path:

@@ -101,6 +101,16 @@ def test_csv_malformed_rows_are_reported_and_skipped(tmp_path: Path) -> None:
     assert str(manifest.problems[0]).startswith("line 3: ")
 
 
+def test_rows_whose_path_leaves_the_manifest_folder_are_reported(tmp_path: Path) -> None:
+    """Issue 10: such a row was silently skipped."""
+    text = HEADER + "clips/a.mp4,A,,,,,,\n../../../etc/passwd,Escape,,,,,,\n~nonexistentuser/b.mp4,B,,,,,,\n"
+    manifest = load_manifest(_write(tmp_path / "lib" / "manifest.csv", text))
+    assert [e.path.name for e in manifest.entries.values()] == ["a.mp4"]
+    reasons = {p.line: p.reason for p in manifest.problems}
+    assert "leaves the manifest's folder" in reasons[3]
+    assert "cannot be resolved" in reasons[4]
+
+
 def test_csv_semicolons_tabs_and_aliases(tmp_path: Path) -> None:
     semicolon = _write(tmp_path / "semi.csv", "File;Name;Keywords;Licence\nx.mov;Ex;a, b;CC0\n", "cp1252")
     tabbed = _write(

@@ -19,6 +19,7 @@ from api.service.body_limit import BodyLimitMiddleware
 from api.service.errors import install_error_handlers
 from api.service.metrics import HttpMetrics, JobCollector, MetricsMiddleware
 from api.service.routes import editing, health, jobs, library, results, shots, videos
+from api.service.security_headers import EditorSecurityHeaders
 from api.service.settings import ServiceSettings
 from api.service.state import ServiceState
 from montage.config import Settings
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, service: ServiceSettings | None
         )
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=service.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=http_metrics)
+    app.add_middleware(EditorSecurityHeaders)
     app.mount("/editor", StaticFiles(directory=EDITOR_DIR, html=True), name="editor")
 
     @app.get("/", include_in_schema=False)

@@ -277,3 +277,13 @@ def test_an_unexpected_failure_answers_the_json_error_shape(
     assert response.headers["content-type"].startswith("application/json")
     assert response.json()["error"]["code"] == "internal_error"
     assert "a bug" not in response.text
+
+
+def test_the_editor_is_served_with_a_strict_content_security_policy(client: TestClient) -> None:
+    """Issue 10: the editor sent no CSP or frame-ancestors headers."""
+    page = client.get("/editor/")
+    assert page.status_code == 200
+    policy = page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" not in client.get("/healthz").headers  # only the editor's pages

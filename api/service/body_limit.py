@@ -7,8 +7,12 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(BaseException):
+    """Raised from ``receive`` when a streamed body passes the limit.
+
+    A BaseException on purpose: FastAPI turns any Exception met while reading a body into "400 there was
+    an error parsing the body", which would hide the real answer, 413.
+    """
 
 
 async def _send_413(send: Send, limit: int) -> None:

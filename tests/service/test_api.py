@@ -76,6 +76,12 @@ def test_request_body_limit(settings: Settings, keys: Keys) -> None:
             client.post("/v1/videos", json={"article": ARTICLE}, headers=Keys.header(keys.submit)).status_code
             == 202
         )
+        # Issue 10: a chunked body (no Content-Length) over the limit answered 400.
+        chunks = (json.dumps(big).encode()[i : i + 1000] for i in range(0, 12_000, 1000))
+        headers = {**Keys.header(keys.submit), "content-type": "application/json"}
+        chunked = client.post("/v1/videos", content=chunks, headers=headers)
+        assert chunked.status_code == 413
+        assert chunked.json()["error"]["code"] == "body_too_large"
 
 
 def test_article_length_limit(settings: Settings, keys: Keys) -> None:

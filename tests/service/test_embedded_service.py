@@ -91,7 +91,10 @@ def test_server_killed_mid_reindex_finishes_after_restart(tmp_path: Path) -> Non
     try:
         job = wait_for_job(base, job_id, timeout=240, procs=[server])
         assert job["status"] == "succeeded", job
-        assert job["attempts"] == 2
+        # Requeued at least once after the kill; on a loaded machine a heartbeat starved past
+        # stale_after_s can requeue it once more (the older worker then loses the job). What must hold is
+        # below: it finished, and the library holds each file and shot once.
+        assert job["attempts"] >= 2
         assert any("lost its worker" in str(w) for w in job["warnings"])
         stats = httpx.get(f"{base}/v1/library/stats", timeout=30).json()
         assert stats["sources"] == 6

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from montage.retrieval.named_things import named_things
-from montage.timeline.cut_planner import GroupPlan, Take, frame_bounds, plan_cut
+from montage.timeline.cut_planner import GroupPlan, Take, best_first, frame_bounds, plan_cut
 from montage.timeline.model import Alternative, CandidateShot, Credit, Segment, ShotUse, Slot
 from montage.timeline.options import AlignmentOptions
 from montage.timeline.shot_window import choose_window
@@ -28,16 +28,6 @@ class Alignment:
     segments: list[Segment]
     credits: list[Credit]
     warnings: list[str]
-
-
-def _ranked(candidates: Sequence[CandidateShot]) -> list[CandidateShot]:
-    seen: set[int] = set()
-    ranked: list[CandidateShot] = []
-    for shot in sorted(candidates, key=lambda c: (-c.score, c.shot_id)):
-        if shot.shot_id not in seen:
-            seen.add(shot.shot_id)
-            ranked.append(shot)
-    return ranked
 
 
 def _shot_use(take: Take, output_s: float, options: AlignmentOptions) -> ShotUse:
@@ -143,7 +133,7 @@ def align(
     options = options or AlignmentOptions()
     groups, warnings = plan_cut(slots, candidates, options, broll=broll)
     by_index = {slot.sentence_index: slot for slot in slots}
-    ranked = {index: _ranked(candidates.get(index, ())) for index in by_index}
+    ranked = {index: best_first(candidates.get(index, ())) for index in by_index}
     segments: list[Segment] = []
     for group in groups:
         segments.extend(_group_segments(group, len(segments), by_index, ranked, options))

@@ -185,7 +185,8 @@ def _source_seconds(
     return sum(high - low for shot in shots.values() for low, high in clean_ranges(shot, options))
 
 
-def _dedupe_best_first(shots: Sequence[CandidateShot]) -> list[CandidateShot]:
+def best_first(shots: Sequence[CandidateShot]) -> list[CandidateShot]:
+    """The shots best score first (ties by shot id), each shot once."""
     seen: set[int] = set()
     ordered: list[CandidateShot] = []
     for shot in sorted(shots, key=lambda c: (-c.score, c.shot_id)):
@@ -425,7 +426,7 @@ def plan_cut(
         for shot in candidates.get(group.sentence_index, ())
         if clears_floor(shot, options)
     ]
-    broll_shots = _dedupe_best_first([shot for shot in [*broll, *story] if clears_floor(shot, options)])
+    broll_shots = best_first([shot for shot in [*broll, *story] if clears_floor(shot, options)])
     previous: GroupPlan | None = None
     for position, group in enumerate(groups):
         deficit = leftover[id(group)]

@@ -293,3 +293,16 @@ def test_the_editor_is_served_with_a_strict_content_security_policy(client: Test
     assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
     assert page.headers["x-content-type-options"] == "nosniff"
     assert "content-security-policy" not in client.get("/healthz").headers  # only the editor's pages
+
+
+def test_a_keys_last_use_is_still_recorded(client: TestClient, keys: Keys, settings: Settings) -> None:
+    from montage.db.database import open_database
+    from montage.db.models import ApiKey
+
+    response = client.post("/v1/videos", json={"article": ARTICLE}, headers=Keys.header(keys.submit))
+    assert response.status_code == 202
+    db = open_database(settings)
+    with db.sessions() as session:
+        used = [key.last_used_at for key in session.query(ApiKey).all() if key.last_used_at is not None]
+    db.engine.dispose()
+    assert used  # written once a minute per key at most, never at the cost of a request

@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from montage.retrieval.candidates import CandidatePool, ShotFacts
 from montage.retrieval.features import SentenceQuery
 from montage.retrieval.ranking import rank_pool
 from montage.retrieval.weights import RelevanceWeights
 from montage.timeline.model import CandidateShot
-
-
-@dataclass(frozen=True)
-class SentenceNeed:
-    """What one narration sentence asks of the footage."""
-
-    sentence_index: int
-    text: str
-    keyphrases: tuple[str, ...]
-    entities: tuple[str, ...]
-    salience: float
-    duration_s: float
 
 
 def candidate_shot(facts: ShotFacts, score: float, scores: dict[str, float | None]) -> CandidateShot:

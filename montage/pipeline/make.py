@@ -21,7 +21,7 @@ from montage.config import Settings
 from montage.db.database import Database
 from montage.errors import InputError
 from montage.narration import NarrationScript, rewrite_with_llm, summarize_article
-from montage.pipeline.candidate_scoring import SentenceNeed, rank_candidates
+from montage.pipeline.candidate_scoring import rank_candidates
 from montage.pipeline.outputs import write_outputs
 from montage.pipeline.types import CancelledError, MakeRequest, MakeResult, ShouldCancel, StageProgress
 from montage.retrieval.calibration import relevance_floor
@@ -127,30 +127,6 @@ def narration_slots(script: NarrationScript, anchors: Anchors, audio: list[Sente
     return slots
 
 
-def sentence_needs(script: NarrationScript, anchors: Anchors, slots: list[Slot]) -> list[SentenceNeed]:
-    """What each sentence asks of the footage: its text, keyphrases, entities and salience."""
-    by_index = {sentence_anchors.index: sentence_anchors for sentence_anchors in anchors.sentences}
-    needs = []
-    for sentence, slot in zip(script.sentences, slots, strict=True):
-        found = by_index.get(sentence.index)
-        needs.append(
-            SentenceNeed(
-                sentence_index=sentence.index,
-                text=sentence.text,
-                keyphrases=tuple(found.keyphrases) if found else (),
-                entities=tuple(found.entities) if found else (),
-                salience=slot.salience,
-                duration_s=slot.duration_s,
-            )
-        )
-    return needs
-
-
-def query_text(need: SentenceNeed) -> str:
-    """The text a sentence is searched with: the sentence alone, so search and make rank it the same."""
-    return need.text
-
-
 def topic_query(article: Article, anchors: Anchors) -> str:
     """What the story is about, for B-roll: the article title, else the anchors' topic."""
     return (article.title or anchors.topic or "").strip()
@@ -192,7 +168,6 @@ def make_video(
     with clock.stage("speech"):
         audio = speak(script, request, settings)
         slots = narration_slots(script, anchors, audio)
-        needs = sentence_needs(script, anchors, slots)
     with clock.stage("retrieval"):
         floor = relevance_floor(
             channels.text.model_id,
@@ -204,7 +179,8 @@ def make_video(
                 f"no relevance floor is calibrated for {floor.key}; using {floor.value:.3f} "
                 "(run bench/calibrate_relevance.py on labelled footage)"
             )
-        texts = [query_text(need) for need in needs]
+        # A sentence is searched with its text alone, so search and make rank it the same.
+        texts = [sentence.text for sentence in script.sentences]
         topic = topic_query(article, anchors)
         if topic:
             texts.append(topic)
@@ -217,8 +193,8 @@ def make_video(
             named=[query_named_things(text) for text in texts],
         )
         rows = rank_candidates(pool, texts, floor.weights(settings.relevance))
-        ranked = {need.sentence_index: rows[i] for i, need in enumerate(needs)}
-        broll = rows[len(needs)] if topic else []
+        ranked = {sentence.index: rows[i] for i, sentence in enumerate(script.sentences)}
+        broll = rows[len(script.sentences)] if topic else []
     with clock.stage("alignment"):
         alignment_options = settings.alignment.model_copy(
             update={

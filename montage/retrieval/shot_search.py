@@ -6,15 +6,13 @@ shots (same perceptual-hash group) are folded into the best of their group.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from montage.db.models import Shot
-from montage.db.repositories.shots import shots_by_ids
 from montage.retrieval.calibration import relevance_floor
-from montage.retrieval.candidates import gather_candidates
+from montage.retrieval.candidates import ShotFacts, gather_candidates
 from montage.retrieval.features import SentenceQuery
 from montage.retrieval.ranking import query_named_things, rank_pool
 from montage.retrieval.weights import RelevanceWeights
@@ -60,23 +58,25 @@ class ShotHit:
         }
 
 
-def hit_from_shot(shot: Shot, score: float, scores: dict[str, float | None]) -> ShotHit:
-    """Build a hit from a stored shot and its score parts."""
-    source = shot.source
+def hit_from_facts(
+    facts: ShotFacts, score: float, scores: dict[str, float | None], relevant: bool
+) -> ShotHit:
+    """A hit for a pooled shot (its facts were read once, with the pool) and its score parts."""
     return ShotHit(
-        shot_id=shot.id,
-        path=source.rel_path,
-        abs_path=source.path,
-        start=shot.start_s,
-        end=shot.end_s,
+        shot_id=facts.shot_id,
+        path=facts.rel_path,
+        abs_path=facts.path,
+        start=facts.start_s,
+        end=facts.end_s,
         score=score,
         scores=scores,
-        title=source.title,
-        license=source.license,
-        attribution=source.attribution,
-        keyframe_path=shot.keyframe_path,
-        text=shot.text,
-        source_id=source.id,
+        title=facts.title,
+        license=facts.license,
+        attribution=facts.attribution,
+        keyframe_path=facts.keyframe_path,
+        text=facts.text,
+        source_id=facts.source_id,
+        relevant=relevant,
     )
 
 
@@ -108,20 +108,18 @@ def search_shots(
     )
     floor = relevance_floor(channels.text.model_id, channels.visual.model_id if channels.visual else None)
     scored = rank_pool(pool, [SentenceQuery(text=query)], floor.weights(weights or RelevanceWeights()))[0]
-    with factory() as session:
-        shots = shots_by_ids(session, [item.shot_id for item in scored])
-        hits: list[ShotHit] = []
-        seen_groups: set[int] = set()
-        for item in scored:
-            shot = shots[item.shot_id]
-            if fold_duplicates and shot.duplicate_group is not None:
-                if shot.duplicate_group in seen_groups:
-                    continue
-                seen_groups.add(shot.duplicate_group)
-            relevant = floor.clears(item.score, same_script=item.scores.get("same_script") != 0.0)
-            if only_relevant and not relevant:
+    hits: list[ShotHit] = []
+    seen_groups: set[int] = set()
+    for item in scored:
+        facts = pool.shots[item.shot_id]
+        if fold_duplicates and facts.duplicate_group is not None:
+            if facts.duplicate_group in seen_groups:
                 continue
-            hits.append(replace(hit_from_shot(shot, item.score, dict(item.scores)), relevant=relevant))
-            if len(hits) >= k:
-                break
+            seen_groups.add(facts.duplicate_group)
+        relevant = floor.clears(item.score, same_script=item.scores.get("same_script") != 0.0)
+        if only_relevant and not relevant:
+            continue
+        hits.append(hit_from_facts(facts, item.score, dict(item.scores), relevant))
+        if len(hits) >= k:
+            break
     return hits

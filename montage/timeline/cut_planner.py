@@ -152,7 +152,7 @@ def _relevant(candidates: Sequence[CandidateShot], options: AlignmentOptions) ->
     as relevant even below the floor: across languages scores are compressed, but the best match of a
     specific sentence is its footage (the calibration reports how often that holds on labelled data).
     """
-    ordered = sorted(candidates, key=lambda c: (-c.score, c.shot_id))
+    ordered = best_first(candidates)
     seen: set[int] = set()
     ranked: list[CandidateShot] = []
     for shot in _named_pins(ordered, options):  # the best match of each thing the sentence names

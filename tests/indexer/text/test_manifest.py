@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.library_text import Manifest, find_manifest, load_manifest, parse_tags
+from indexer.library_text.manifest import Manifest, find_manifest, load_manifest
 from montage.errors import InputError
 
 HEADER = "path,title,description,tags,language,license,attribution,source\n"
@@ -194,12 +194,3 @@ def test_find_manifest_case_insensitive(tmp_path: Path) -> None:
     _write(tmp_path / "Manifest.JSON", "[]")
     found = find_manifest(tmp_path)
     assert found is not None and found.name == "Manifest.JSON"
-
-
-def test_parse_tags_forms() -> None:
-    assert parse_tags("a; b ;c") == ("a", "b", "c")
-    assert parse_tags("a, b, A") == ("a", "b")
-    assert parse_tags('["x, y", "z"]') == ("x, y", "z")
-    assert parse_tags(["#sunset", "  golden   hour "]) == ("sunset", "golden hour")
-    assert parse_tags("[broken, json") == ("broken", "json")
-    assert parse_tags(None) == ()

@@ -1,4 +1,4 @@
-"""Sidecars, container tags and names merged into one SourceText; shot text, digest and credits."""
+"""Every source merged into one SourceText (precedence, options); its shot text, digest and credits."""
 
 from __future__ import annotations
 
@@ -10,16 +10,9 @@ from typing import Any
 import pytest
 
 from indexer.embedded_subtitles import extract_embedded_subtitles
-from indexer.library_text import (
-    LibraryTextOptions,
-    SourceText,
-    build_source_text,
-    fields_from_container_tags,
-    find_sidecars,
-    load_manifest,
-    name_words,
-    read_sidecars,
-)
+from indexer.library_text.manifest import load_manifest
+from indexer.library_text.options import LibraryTextOptions
+from indexer.library_text.source_text import SourceText, build_source_text
 from indexer.subtitles import Cue
 
 from .conftest import MakeVideo
@@ -35,71 +28,6 @@ def _format_tags(path: Path) -> dict[str, str]:
     ).stdout
     tags: dict[str, str] = json.loads(out).get("format", {}).get("tags", {})
     return tags
-
-
-@pytest.mark.parametrize(
-    ("rel_path", "expected"),
-    [
-        ("intel/car-detection-preview.mp4", ("intel", "car", "detection")),
-        ("Holiday_Trip/BeachSunset_final_v2 (copy).mp4", ("holiday", "trip", "beach", "sunset")),
-        ("stock/NYC-Timelapse-2019-4K-60fps.MOV", ("nyc", "timelapse", "2019")),
-        ("drone_shot_1080p_h264.mp4", ("drone", "shot")),
-        ("VID_20190101_123456.mp4", ()),
-        ("kebab-case-name.webm", ("kebab", "case", "name")),
-        ("XMLHttpRequestDemo.mkv", ("xml", "http", "request", "demo")),
-        ("city 360 3D tour.mp4", ("city", "360", "3d", "tour")),
-        ("take3_interview_Export.mxf", ("interview",)),
-        ("café_noir/Straße.mp4", ("café", "noir", "straße")),
-        ("城市/夜景.mp4", ("城市", "夜景")),
-        ("forest/forest-walk.mp4", ("forest", "walk")),
-        ("notes.txt", ("notes", "txt")),
-    ],
-)
-def test_name_words(rel_path: str, expected: tuple[str, ...]) -> None:
-    assert name_words(Path(rel_path)) == expected
-
-
-def test_name_words_extra_junk() -> None:
-    assert name_words(Path("acme/acme_harbour.mp4"), extra_junk=["ACME"]) == ("harbour",)
-
-
-def test_find_sidecars_case_insensitive_and_subtitle_order(tmp_path: Path) -> None:
-    video = tmp_path / "Harbour.MP4"
-    video.write_bytes(b"")
-    for name in [
-        "harbour.JSON",
-        "HARBOUR.txt",
-        "Harbour.fr.srt",
-        "harbour.en.vtt",
-        "Harbour.EN.srt",
-        "other.srt",
-    ]:
-        (tmp_path / name).write_text("x")
-
-    found = find_sidecars(video, ["en"])
-
-    assert found.json == tmp_path / "harbour.JSON"
-    assert found.text == tmp_path / "HARBOUR.txt"
-    assert [p.name for p in found.subtitles] == ["Harbour.EN.srt", "harbour.en.vtt", "Harbour.fr.srt"]
-    (tmp_path / "harbour.srt").write_text("x")  # added later: the folder listing cache must notice
-    assert find_sidecars(video, ["en"]).subtitles[0].name == "harbour.srt"
-
-
-def test_read_sidecars_tolerates_broken_files(tmp_path: Path) -> None:
-    video = tmp_path / "clip.mp4"
-    video.write_bytes(b"")
-    (tmp_path / "clip.json").write_text("{not json", encoding="utf-8")
-    (tmp_path / "clip.txt").write_bytes("  A quiet   street\r\nat night.  ".encode("utf-16"))
-    (tmp_path / "clip.srt").write_text("garbage without timings", encoding="utf-8")
-    (tmp_path / "clip.en.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nHi\n", encoding="utf-8")
-
-    sidecar = read_sidecars(video)
-
-    assert sidecar.fields is None
-    assert sidecar.description == "A quiet street at night."
-    assert sidecar.subtitles == (Cue(0.0, 1.0, "Hi"),)
-    assert any("clip.json" in w and "not valid JSON" in w for w in sidecar.warnings)
-    assert any("clip.srt" in w for w in sidecar.warnings)
 
 
 def test_precedence_manifest_json_txt_tags_names(tmp_path: Path) -> None:
@@ -149,14 +77,6 @@ def test_precedence_manifest_json_txt_tags_names(tmp_path: Path) -> None:
     assert with_manifest.title == "From manifest"
     assert with_manifest.tags == ("surf", "sea")  # the manifest gave no tags: the next source does
     assert with_manifest.attribution == "Manifest Org"
-
-
-def test_container_tags_ignore_encoder_banners_and_file_name_titles() -> None:
-    fields = fields_from_container_tags(
-        {"title": "clip_0001", "comment": "Lavf60.3.100", "description": "", "language": "und"},
-        "clip_0001.mp4",
-    )
-    assert fields.title is None and fields.description is None and fields.language is None
 
 
 def test_real_container_tags_and_embedded_subtitles(tmp_path: Path, make_video: MakeVideo) -> None:
@@ -294,6 +214,31 @@ def test_shared_footage_source_text(shared_footage: Path) -> None:
 
 def test_options_defaults() -> None:
     options = LibraryTextOptions()
-    assert options.shot_text_max_tokens == 480
-    assert options.subtitle_languages == ["en"]
-    assert LibraryTextOptions.model_validate({"subtitle_languages": ["fr"]}).subtitle_languages == ["fr"]
+    assert (options.subtitle_languages, options.max_sidecar_bytes, options.extra_junk_words) == (
+        ["en"],
+        1024 * 1024,
+        [],
+    )
+
+
+def test_each_option_changes_the_gathered_text(tmp_path: Path) -> None:
+    video = tmp_path / "acme" / "acme_harbour.mp4"
+    video.parent.mkdir()
+    video.write_bytes(b"")
+    (video.parent / "acme_harbour.en.srt").write_text("00:00:00,000 --> 00:00:01,000\nengines start\n")
+    (video.parent / "acme_harbour.fr.srt").write_text("00:00:00,000 --> 00:00:01,000\nles moteurs\n")
+    (video.parent / "acme_harbour.txt").write_text("Boats. " * 300)  # 2100 bytes
+    root = tmp_path
+
+    default = build_source_text(video, root=root)
+    assert default.name_words == ("acme", "harbour")
+    assert default.subtitles[0].text == "engines start"
+    assert default.description.startswith("Boats.")
+
+    junk = build_source_text(video, root=root, options=LibraryTextOptions(extra_junk_words=["ACME"]))
+    assert junk.name_words == ("harbour",)
+    french = build_source_text(video, root=root, options=LibraryTextOptions(subtitle_languages=["fr", "en"]))
+    assert french.subtitles[0].text == "les moteurs"
+    small = build_source_text(video, root=root, options=LibraryTextOptions(max_sidecar_bytes=2048))
+    assert small.description == ""
+    assert any("acme_harbour.txt" in warning and "2048" in warning for warning in small.warnings)

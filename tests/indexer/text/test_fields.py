@@ -1,0 +1,33 @@
+"""Descriptive fields: key aliases, tags in every form, language codes, bad values reported."""
+
+from __future__ import annotations
+
+from indexer.library_text.fields import canonical_key, fields_from_mapping, parse_tags
+
+
+def test_parse_tags_forms() -> None:
+    assert parse_tags("a; b ;c") == ("a", "b", "c")
+    assert parse_tags("a, b, A") == ("a", "b")
+    assert parse_tags('["x, y", "z"]') == ("x, y", "z")
+    assert parse_tags(["#sunset", "  golden   hour "]) == ("sunset", "golden hour")
+    assert parse_tags("[broken, json") == ("broken", "json")
+    assert parse_tags(None) == ()
+
+
+def test_canonical_keys_and_aliases() -> None:
+    assert canonical_key("\ufeffLicence") == "license"
+    assert canonical_key(" Source-URL ") == "source"
+    assert canonical_key("file name") == "path"
+    assert canonical_key("colour") is None
+
+
+def test_fields_from_mapping_keeps_good_fields_and_reports_bad_ones() -> None:
+    fields, path, problems = fields_from_mapping(
+        {"File": "a.mp4", "Title": "  Harbour \n at dawn ", "lang": "English", "credit": ["x"], "year": 2020}
+    )
+    assert path == "a.mp4"
+    assert fields.title == "Harbour at dawn"
+    assert fields.language is None and fields.attribution is None
+    assert any(p.startswith("language ignored") for p in problems)
+    assert any(p.startswith("attribution ignored") for p in problems)
+    assert fields_from_mapping({"lang": "pt_BR"})[0].language == "pt-br"

@@ -39,11 +39,11 @@ from montage.article import load_article  # noqa: E402
 from montage.config import Settings  # noqa: E402
 from montage.db.database import open_database  # noqa: E402
 from montage.evaluation.cut_labels import clip_key, normalise, read_labels  # noqa: E402
+from montage.options.relevance import RelevanceWeights  # noqa: E402
 from montage.retrieval.calibration import CALIBRATION_FILE, calibration_key  # noqa: E402
 from montage.retrieval.candidates import gather_candidates  # noqa: E402
 from montage.retrieval.features import ScoredCandidate, SentenceQuery  # noqa: E402
 from montage.retrieval.ranking import query_named_things, rank_pool  # noqa: E402
-from montage.retrieval.weights import RelevanceWeights  # noqa: E402
 from montage.search.channels import open_channels  # noqa: E402
 
 Pair = tuple[float, bool, bool]

@@ -2,6 +2,10 @@
 
 Nested groups use ``__`` as a separator, e.g. ``MONTAGE_RELEVANCE__NAMED=0.6``. Nothing is read at import
 time: call :func:`get_settings` (cached) or build ``Settings()`` explicitly in tests.
+
+Only the entry points (``api/``, ``indexer/runner.py``, ``montage/pipeline/``, ``montage/health.py`` and
+``migrations/env.py``) read the settings; the stages get their option group (:mod:`montage.options`) passed
+in. Importing this module loads pydantic and the option groups, no stage code (a test checks it).
 """
 
 from __future__ import annotations
@@ -10,36 +14,24 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from montage.article.options import ArticleOptions
-from montage.embedding.options import EmbeddingOptions
-from montage.narration.options import NarrationOptions
-from montage.render.options import RenderOptions
-from montage.retrieval.weights import RelevanceWeights
-from montage.search.options import SearchSettings
-from montage.speech.options import SpeechOptions
-from montage.timeline.options import AlignmentOptions
+from montage.options.alignment import AlignmentOptions
+from montage.options.article import ArticleOptions
+from montage.options.embedding import EmbeddingOptions
+from montage.options.index import IndexSettings
+from montage.options.narration import NarrationOptions
+from montage.options.relevance import RelevanceWeights
+from montage.options.render import RenderOptions
+from montage.options.search import SearchSettings
+from montage.options.speech import SpeechOptions
 
 
 def default_data_dir() -> Path:
     """Return ``$XDG_DATA_HOME/montage`` (default ``~/.local/share/montage``)."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "montage"
-
-
-class IndexSettings(BaseModel):
-    """How the indexer splits footage into shots and how hard it works."""
-
-    workers: int = Field(default=2, ge=1, le=64, description="Files analysed in parallel.")
-    detector_threshold: float = Field(default=27.0, description="PySceneDetect ContentDetector threshold.")
-    min_shot_s: float = Field(default=0.5, gt=0)
-    max_shot_s: float = Field(default=8.0, gt=0, description="Longer shots are split into sub-shots.")
-    analysis_width: int = Field(default=192, ge=32, description="Frame width used for shot detection.")
-    keyframe_candidates_per_second: float = Field(default=2.0, gt=0)
-    keyframe_width: int = Field(default=384, ge=64)
-    probe_timeout_s: float = Field(default=30.0, gt=0)
 
 
 class Settings(BaseSettings):
@@ -52,7 +44,7 @@ class Settings(BaseSettings):
     library_roots: list[Path] = Field(default_factory=list, description="Folders footage may come from.")
     index: IndexSettings = Field(default_factory=IndexSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
-    # Option groups owned by their stages (each documented in its own module).
+    # One option group per stage, each documented in its module of montage.options.
     embedding: EmbeddingOptions = Field(default_factory=EmbeddingOptions)
     article: ArticleOptions = Field(default_factory=ArticleOptions)
     narration: NarrationOptions = Field(default_factory=NarrationOptions)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from api.cli.context import configure_logging
+from api.cli.db_commands import db_app
 from api.cli.demo_command import demo_command
 from api.cli.doctor_command import doctor_command
 from api.cli.index_commands import index_command, search_command
@@ -28,6 +29,7 @@ app.add_typer(library_app, name="library")
 app.command("serve")(serve_command)
 app.command("worker")(worker_command)
 app.add_typer(keys_app, name="keys")
+app.add_typer(db_app, name="db")
 
 
 @app.callback()

@@ -35,8 +35,8 @@ from montage.article.loader import (
     load_article_url,
 )
 from montage.article.model import Article, ArticleFormat, Paragraph, Sentence
-from montage.article.options import ArticleOptions
 from montage.article.sentences import split_sentences
+from montage.options.article import ArticleOptions
 
 __all__ = [
     "SUPPORTED_LANGUAGES",

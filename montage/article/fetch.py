@@ -32,7 +32,7 @@ from montage.article.errors import (
     UnreachableHostError,
     UrlSchemeNotAllowedError,
 )
-from montage.article.options import ArticleOptions
+from montage.options.article import ArticleOptions
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 ALLOWED_CONTENT_TYPES = frozenset(

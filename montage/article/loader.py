@@ -22,9 +22,9 @@ from montage.article.html_content import extract_html
 from montage.article.language import SUPPORTED_LANGUAGES, detect_language
 from montage.article.markdown_text import extract_markdown
 from montage.article.model import Article, ArticleFormat, Paragraph, Sentence
-from montage.article.options import ArticleOptions
 from montage.article.plain_text import extract_plain_text
 from montage.article.sentences import split_sentences
+from montage.options.article import ArticleOptions
 
 ArticleKind = Literal["auto", "text", "markdown", "html", "url"]
 

@@ -1,4 +1,8 @@
-"""Run the Alembic migrations in ``migrations/`` programmatically."""
+"""Run the Alembic migrations in ``migrations/`` programmatically.
+
+``migrations/`` is a top-level package of the distribution beside ``montage``, so it is found by import
+both in a source checkout and in a wheel install (no ``alembic.ini`` or source tree needed).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+import migrations
+
+MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
 
 
 def alembic_config(url: str) -> Config:

@@ -6,9 +6,9 @@ Importing this package is cheap (no torch): models load on first use, from local
 
 from montage.embedding.clip_encoder import load_clip_encoder
 from montage.embedding.clip_weights import ClipAvailability, clip_availability
-from montage.embedding.options import EmbeddingOptions
 from montage.embedding.protocol import ImageTextEmbedder, TextEmbedder
 from montage.embedding.text_encoder import AUTO_TEXT_MODEL_ID, MINILM_MODEL_ID, load_text_encoder
+from montage.options.embedding import EmbeddingOptions
 
 __all__ = [
     "AUTO_TEXT_MODEL_ID",

@@ -12,10 +12,10 @@ from PIL import Image
 
 from montage.embedding.clip_weights import ClipWeights, resolve_clip_weights
 from montage.embedding.hub_cache import force_hub_offline
-from montage.embedding.options import EmbeddingOptions
 from montage.embedding.protocol import ImageTextEmbedder
 from montage.embedding.torch_runtime import apply_torch_threads
 from montage.errors import ModelUnavailableError
+from montage.options.embedding import EmbeddingOptions
 
 _cache: dict[EmbeddingOptions, ImageTextEmbedder] = {}
 _cache_lock = threading.Lock()

@@ -21,8 +21,8 @@ from montage.embedding.open_clip_tags import (
     open_clip_package_dir,
     pretrained_source,
 )
-from montage.embedding.options import EmbeddingOptions
 from montage.errors import ModelUnavailableError
+from montage.options.embedding import EmbeddingOptions
 
 _HF_WEIGHTS_NAME = "open_clip_pytorch_model.bin"
 _HF_SAFE_WEIGHTS_NAME = "open_clip_model.safetensors"

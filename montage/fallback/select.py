@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from montage.errors import InputError
 from montage.fallback.diffusers_generator import DiffusersGenerator
-from montage.fallback.options import FallbackOptions
 from montage.fallback.protocol import FallbackGenerator
 from montage.fallback.title_card import TitleCardGenerator
+from montage.options.fallback import FallbackOptions
 
 
 def fallback_generator(options: FallbackOptions | None = None) -> FallbackGenerator:

@@ -12,7 +12,7 @@ from pathlib import Path
 from montage.errors import MediaError
 from montage.fallback.filter_escaping import escape_option_value
 from montage.fallback.fonts import font_for_text
-from montage.fallback.options import TitleCardOptions
+from montage.options.fallback import TitleCardOptions
 from montage.timeline.subtitle_lines import wrap_text_balanced
 
 _STDERR_TAIL = 2000

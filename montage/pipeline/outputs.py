@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from montage.options.render import RenderOptions
 from montage.pipeline.types import CancelledError, MakeOutputs, ShouldCancel, StageProgress
-from montage.render.options import RenderOptions
 from montage.render.render_timeline import render_timeline
 from montage.timeline import Timeline, export_otio, write_srt, write_timeline_json, write_vtt
 

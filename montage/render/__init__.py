@@ -1,6 +1,6 @@
 """Stage 8 of the pipeline: a timeline → an MP4, in one ffmpeg pass built as data. See docs/render.md."""
 
-from montage.render.options import FRAME_SIZES, RenderOptions
+from montage.options.render import FRAME_SIZES, RenderOptions
 from montage.render.plan import RenderPlan, plan_render
 from montage.render.render_timeline import RenderResult, render_timeline
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from montage.errors import InputError
 from montage.fallback.fonts import font_for_text
 from montage.fallback.protocol import FallbackGenerator, InlineFallbackGenerator
+from montage.options.render import RenderOptions
 from montage.render.end_card import end_card_source
 from montage.render.graph import Chain, FfmpegCommand, FilterGraph, Input, f
-from montage.render.options import RenderOptions
 from montage.render.picture import join_chains, segment_chain
 from montage.render.sound import PlacedAudio, music_chains, narration_chains
 from montage.timeline.frame_grid import frame_index

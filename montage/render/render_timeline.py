@@ -13,7 +13,7 @@ from pathlib import Path
 from montage.errors import MediaError
 from montage.fallback.protocol import FallbackGenerator
 from montage.fallback.select import fallback_generator
-from montage.render.options import RenderOptions
+from montage.options.render import RenderOptions
 from montage.render.plan import plan_render
 from montage.render.runner import run_ffmpeg
 from montage.timeline.model import Timeline

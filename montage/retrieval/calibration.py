@@ -15,11 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from montage.retrieval.weights import RelevanceWeights
+from montage.options.relevance import DEFAULT_FLOOR, RelevanceWeights
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
-DEFAULT_FLOOR = 0.45
-"""The floor of a model combination nobody calibrated (a guess; montage says so in a job's warnings)."""
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from montage.options.relevance import RelevanceWeights
 from montage.retrieval.candidates import CandidatePool
 from montage.retrieval.features import CandidateFeatures, ScoredCandidate, SentenceQuery
 from montage.retrieval.keyword_library import shot_document
 from montage.retrieval.named_things import NamedThing, named_things
 from montage.retrieval.scoring import score_candidates
 from montage.retrieval.script import dominant_script
-from montage.retrieval.weights import RelevanceWeights
 
 
 def query_named_things(text: str) -> list[NamedThing]:

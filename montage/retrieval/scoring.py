@@ -21,10 +21,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from montage.options.relevance import RelevanceWeights
 from montage.relevance.tokenizer import tokenize
 from montage.retrieval.bm25 import KeywordIndex, KeywordMatches
 from montage.retrieval.features import CandidateFeatures, ScoredCandidate, SentenceQuery
-from montage.retrieval.weights import RelevanceWeights
 
 _TAG_TERMS_FOR_FULL_MATCH = 3
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from montage.options.relevance import RelevanceWeights
+from montage.options.search import SearchSettings
 from montage.retrieval.calibration import relevance_floor
 from montage.retrieval.candidates import ShotFacts, gather_candidates
 from montage.retrieval.features import SentenceQuery
 from montage.retrieval.ranking import query_named_things, rank_pool
-from montage.retrieval.weights import RelevanceWeights
 from montage.search.channels import Channels
-from montage.search.options import SearchSettings
 
 
 @dataclass(frozen=True)

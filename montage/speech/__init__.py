@@ -4,8 +4,8 @@ Engines: ``espeak-ng`` (offline default, external program), ``piper`` (optional,
 ``coqui`` (optional, in process with a locally available model). See docs/speech.md.
 """
 
+from montage.options.speech import SpeechOptions
 from montage.speech.errors import SpeechError
-from montage.speech.options import SpeechOptions
 from montage.speech.protocol import BatchTTSEngine, TTSEngine
 from montage.speech.records import (
     Availability,

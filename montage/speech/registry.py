@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from montage.options.speech import SpeechOptions
 from montage.speech.engines.coqui import CoquiEngine
 from montage.speech.engines.espeak_ng import EspeakNgEngine
 from montage.speech.engines.piper import PiperEngine
 from montage.speech.errors import SpeechError
-from montage.speech.options import SpeechOptions
 from montage.speech.protocol import TTSEngine
 from montage.speech.records import EngineVoices
 

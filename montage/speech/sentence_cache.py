@@ -13,9 +13,9 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
+from montage.options.speech import SpeechOptions
 from montage.speech.errors import SpeechError
 from montage.speech.languages import normalise_language
-from montage.speech.options import SpeechOptions
 from montage.speech.records import SentenceAudio, TimingSource, Voice, WordTiming
 from montage.speech.wav_io import read_wav
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from montage.options.speech import SpeechOptions
 from montage.speech.errors import SpeechError
 from montage.speech.loudness import normalise_loudness
-from montage.speech.options import SpeechOptions
 from montage.speech.protocol import BatchTTSEngine, TTSEngine
 from montage.speech.records import SentenceAudio, SynthesisResult, Voice, WordTiming
 from montage.speech.registry import get_engine

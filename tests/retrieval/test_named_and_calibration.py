@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from montage.options.relevance import RelevanceWeights
 from montage.retrieval import calibration
 from montage.retrieval.calibration import calibration_key, relevance_floor
 from montage.retrieval.named_things import named_things
 from montage.retrieval.scoring import effective_weights
 from montage.retrieval.script import dominant_script
-from montage.retrieval.weights import RelevanceWeights
 
 
 def test_quoted_words_and_entities_in_reading_order() -> None:

@@ -1,4 +1,4 @@
-"""Options of the article stage (``MONTAGE_ARTICLE__*`` once wired into the global settings)."""
+"""Options of the article stage (``MONTAGE_ARTICLE__*``)."""
 
 from __future__ import annotations
 

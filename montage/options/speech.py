@@ -1,4 +1,4 @@
-"""Options of the speech stage (``MONTAGE_SPEECH__*`` once wired into the global settings)."""
+"""Options of the speech stage (``MONTAGE_SPEECH__*``)."""
 
 from __future__ import annotations
 

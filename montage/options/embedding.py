@@ -1,4 +1,4 @@
-"""Options of the embedding models (``MONTAGE_EMBEDDING__*`` once wired into the global settings)."""
+"""Options of the embedding models (``MONTAGE_EMBEDDING__*``)."""
 
 from __future__ import annotations
 

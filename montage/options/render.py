@@ -1,4 +1,4 @@
-"""Options of the render stage (``MONTAGE_RENDER__*`` once wired into the global settings)."""
+"""Options of the render stage (``MONTAGE_RENDER__*``) and the output aspect ratios."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from montage.fallback.options import FallbackOptions
-from montage.timeline.model import Aspect
+from montage.options.fallback import FallbackOptions
+
+Aspect = Literal["16:9", "9:16", "1:1"]
+"""The output frame's aspect ratio."""
 
 FRAME_SIZES: dict[str, tuple[int, int]] = {"16:9": (1280, 720), "9:16": (720, 1280), "1:1": (720, 720)}
+"""The default output size of each aspect."""
 
 
 class RenderOptions(BaseModel):

@@ -1,4 +1,4 @@
-"""Options of the fallback cards (``MONTAGE_RENDER__FALLBACK__*`` or similar once wired by the lead)."""
+"""Options of the fallback cards (``MONTAGE_RENDER__FALLBACK__*``)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """Find the video files in a footage library and give them stable identities.
 
-``discover`` walks folders deterministically (sorted, hidden folders skipped, symlink loops cut);
+``scan_library`` walks folders deterministically (sorted, hidden folders skipped, symlink loops cut) and
+refuses files and folders whose real path leaves the library roots (a symlink pointing out of the library);
+``discover`` is its list of files;
 ``content_fingerprint`` identifies a file by its content (so a moved or renamed file keeps its shots);
 ``shot_id_for`` turns (fingerprint, frame span) into a stable positive 63-bit integer id.
 """
@@ -43,6 +45,10 @@ FINGERPRINT_CHUNK_BYTES = 1024 * 1024
 _MAX_SHOT_ID = (1 << 63) - 1
 
 
+REFUSED_OUTSIDE_ROOTS = "its real path leaves the library roots (a symlink out of the library)"
+"""Why a file or folder reached through a symlink that points out of the library is not indexed."""
+
+
 @dataclass(frozen=True)
 class DiscoveredFile:
     """A video file found under a library root.
@@ -57,24 +63,59 @@ class DiscoveredFile:
     rel_path: str
 
 
+@dataclass(frozen=True)
+class RefusedPath:
+    """A file or folder under a library root that is not indexed (nor opened), and why.
+
+    ``path`` is the path as walked (inside ``root``, not resolved); ``rel_path`` is that path below ``root``
+    in POSIX form. Where a symlink points is deliberately not kept, so reports never show it.
+    """
+
+    path: Path
+    root: Path
+    rel_path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What a library scan found: the video files to index, and the paths it refused."""
+
+    files: list[DiscoveredFile]
+    refused: list[RefusedPath]
+
+
 def is_video_file(path: Path) -> bool:
     """Return True when the file name has one of :data:`VIDEO_EXTENSIONS` (case-insensitive)."""
     return path.suffix.lower().lstrip(".") in VIDEO_EXTENSIONS
 
 
-def discover(paths: Sequence[Path]) -> list[DiscoveredFile]:
-    """Return every video file under ``paths``, in a deterministic order.
+def discover(paths: Sequence[Path], *, allowed_roots: Sequence[Path] = ()) -> list[DiscoveredFile]:
+    """Return every video file under ``paths`` in a deterministic order (see :func:`scan_library`)."""
+    return scan_library(paths, allowed_roots=allowed_roots).files
+
+
+def scan_library(paths: Sequence[Path], *, allowed_roots: Sequence[Path] = ()) -> Discovery:
+    """Find every video file under ``paths``, in a deterministic order, refusing paths that leave the library.
 
     Folders are walked depth-first with entries sorted by name; hidden folders and hidden files (name
     starting with ``.``) are skipped; symlinked folders are followed but each real folder is visited at
     most once, so symlink loops end. A file given explicitly is included whatever its extension. A file
     reachable several ways is listed once (first occurrence wins).
 
+    The library is the folders in ``paths`` plus ``allowed_roots`` (e.g. the configured library roots). A
+    file or folder met while walking whose real path (symlinks resolved) lies outside all of them is
+    refused: it is neither listed nor opened, and is reported in :attr:`Discovery.refused`. A file given
+    explicitly in ``paths`` is the caller's choice and is not checked.
+
     Raises:
         InputError: a given path does not exist or is neither a file nor a folder.
     """
     found: list[DiscoveredFile] = []
+    refused: list[RefusedPath] = []
     seen_files: set[Path] = set()
+    library = [Path(p).expanduser().resolve() for p in allowed_roots]
+    library += [Path(p).expanduser().resolve() for p in paths if Path(p).expanduser().is_dir()]
     for given in paths:
         given_path = Path(given).expanduser()
         if not given_path.exists():
@@ -88,24 +129,30 @@ def discover(paths: Sequence[Path]) -> list[DiscoveredFile]:
         if not given_path.is_dir():
             raise InputError(f"Footage path is neither a file nor a folder: {given_path}")
         root = given_path.resolve()
-        for walked in _walk_video_files(root):
-            resolved = walked.resolve()
-            if resolved in seen_files:
-                continue
-            seen_files.add(resolved)
-            found.append(DiscoveredFile(resolved, root, walked.relative_to(root).as_posix()))
-    return found
+        for walked, resolved, inside in _walk_video_files(root, library):
+            rel_path = walked.relative_to(root).as_posix()
+            if not inside:
+                refused.append(RefusedPath(walked, root, rel_path, REFUSED_OUTSIDE_ROOTS))
+            elif resolved not in seen_files:
+                seen_files.add(resolved)
+                found.append(DiscoveredFile(resolved, root, rel_path))
+    return Discovery(found, refused)
 
 
-def _walk_video_files(root: Path) -> Iterator[Path]:
-    """Yield video files under ``root`` (as walked, not resolved) in path order, each real folder once.
+def _walk_video_files(root: Path, library: Sequence[Path]) -> Iterator[tuple[Path, Path, bool]]:
+    """Yield ``(path as walked, real path, inside the library)`` for the video files under ``root``.
 
-    Entries of a folder are taken in name order and a subfolder is walked where its name sorts, so the
-    output is sorted by relative path component by component.
+    Each real folder is walked once. Entries of a folder are taken in name order and a subfolder is walked
+    where its name sorts, so the output is sorted by relative path component by component. A symlinked
+    folder whose real path is outside every folder of ``library`` is yielded (as not inside) instead of
+    walked; so is a video file whose real path is outside. Nothing outside is opened.
     """
     visited_dirs: set[tuple[int, int]] = set()
 
-    def walk(folder: Path) -> Iterator[Path]:
+    def inside(path: Path) -> bool:
+        return any(path.is_relative_to(folder) for folder in library)
+
+    def walk(folder: Path) -> Iterator[tuple[Path, Path, bool]]:
         try:
             stat = folder.stat()
             key = (stat.st_dev, stat.st_ino)
@@ -121,12 +168,15 @@ def _walk_video_files(root: Path) -> Iterator[Path]:
             try:
                 is_dir = entry.is_dir(follow_symlinks=True)
                 is_file = not is_dir and entry.is_file(follow_symlinks=True)
-            except OSError:
+                resolved = Path(entry.path).resolve() if is_file or entry.is_symlink() else Path(entry.path)
+            except (OSError, RuntimeError):
                 continue
-            if is_dir:
+            if is_dir and not inside(resolved):
+                yield Path(entry.path), resolved, False
+            elif is_dir:
                 yield from walk(Path(entry.path))
             elif is_file and is_video_file(Path(entry.name)):
-                yield Path(entry.path)
+                yield Path(entry.path), resolved, inside(resolved)
 
     yield from walk(root)
 

@@ -23,9 +23,10 @@ from PIL import Image
 from sqlalchemy import select, update
 
 from indexer.analysis_types import AnalysisOptions
-from indexer.discover import DiscoveredFile, content_fingerprint, discover
+from indexer.discover import DiscoveredFile, content_fingerprint, scan_library
 from indexer.file_worker import FileJob, FileOutcome, process_file
 from indexer.keyframe_store import KeyframeStore
+from indexer.library_scope import library_folders, report_refused, sources_outside
 from indexer.library_text import Manifest, SourceText, build_source_text, load_manifest
 from indexer.library_writer import refresh_text, shot_ids_for, unsigned64, write_failed, write_indexed
 from indexer.near_duplicates import group_near_duplicates
@@ -70,6 +71,8 @@ class IndexReport:
     media_seconds: float = 0.0
     seconds: float = 0.0
     failed: list[dict[str, str]] = field(default_factory=list)
+    refused: list[dict[str, str]] = field(default_factory=list)
+    """Paths under the roots that were not indexed nor opened (symlinks leading out of the library)."""
     manifest_problems: list[str] = field(default_factory=list)
     channels: list[ChannelSync] = field(default_factory=list)
     visual_channel: str = "available"
@@ -258,9 +261,11 @@ class _Run:
         self.progress.finish()
 
     def delete_missing(self, roots: list[Path]) -> None:
-        """Remove sources under the requested paths whose files are gone."""
+        """Remove sources under the requested paths whose files are gone or lie outside the library."""
+        library = library_folders(roots, self.settings.library_roots)
         with transaction(self.db.sessions) as session:
             gone = [s for s in sources_under(session, [str(r) for r in roots]) if not Path(s.path).exists()]
+            gone += [s for s in sources_outside(session, roots, library) if s not in gone]
             for source in gone:
                 session.delete(source)
             if gone:
@@ -316,7 +321,9 @@ def run_index(
         version=analyzer_version(settings),
         manifest=_load_manifests(request.manifests, report),
     )
-    found = discover(roots)
+    scan = scan_library(roots, allowed_roots=settings.library_roots)
+    found = scan.files
+    report.refused = report_refused(scan.refused)
     report.discovered = len(found)
     todo, unchanged = run.classify(found, request.full)
     report.unchanged = len(unchanged)

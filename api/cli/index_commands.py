@@ -48,6 +48,8 @@ def index_command(
     )
     for failure in report.failed:
         console.print(f"[red]failed[/] {failure['path']}: {failure['code']}: {failure['message']}")
+    for refused in report.refused:
+        console.print(f"[yellow]refused[/] {refused['path']}: {refused['reason']}")
     for problem in report.manifest_problems:
         console.print(f"[yellow]manifest[/] {problem}")
     for sync in report.channels:

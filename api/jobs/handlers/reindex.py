@@ -30,6 +30,7 @@ def run_reindex_job(runtime: WorkerRuntime, claim: Claim, reporter: JobReporter)
     if report.visual_channel != "available":
         warnings.append(f"visual channel {report.visual_channel}")
     warnings.extend(f"failed to index {f['path']}: {f['code']}" for f in report.failed[:20])
+    warnings.extend(f"refused {r['path']}: {r['reason']}" for r in report.refused[:20])
     warnings.extend(f"manifest: {problem}" for problem in report.manifest_problems[:20])
     result: dict[str, object] = json.loads(json.dumps(report.to_json(), default=str))
     return HandlerOutcome(result=result, warnings=warnings)

@@ -10,10 +10,12 @@ import pytest
 
 from indexer.discover import (
     FINGERPRINT_CHUNK_BYTES,
+    REFUSED_OUTSIDE_ROOTS,
     VIDEO_EXTENSIONS,
     content_fingerprint,
     discover,
     is_video_file,
+    scan_library,
     shot_id_for,
 )
 from montage.errors import InputError
@@ -61,6 +63,35 @@ def test_symlink_loops_end_and_files_are_listed_once(tmp_path: Path) -> None:
 
     assert len(found) == 1
     assert found[0].path == (root / "inner" / "clip.mp4").resolve()
+
+
+@pytest.mark.reliability
+def test_symlinks_out_of_the_library_are_refused_and_reported(tmp_path: Path) -> None:
+    root = tmp_path / "lib"
+    outside = tmp_path / "elsewhere"
+    _touch(root / "sub" / "kept.mp4")
+    _touch(outside / "escape.mp4")
+    _touch(outside / "shadow", b"secret")
+    _touch(outside / "folder" / "far.mp4")
+    os.symlink(outside / "escape.mp4", root / "linked.mp4")
+    os.symlink(outside / "shadow", root / "sub" / "shadow.mp4")
+    os.symlink(outside / "folder", root / "outdir")
+    os.symlink(root / "sub" / "kept.mp4", root / "alias.mp4")  # inside the library: fine
+
+    scan = scan_library([root])
+
+    assert [f.rel_path for f in scan.files] == ["alias.mp4"]
+    assert scan.files[0].path == (root / "sub" / "kept.mp4").resolve()
+    assert [(r.rel_path, r.reason) for r in scan.refused] == [
+        ("linked.mp4", REFUSED_OUTSIDE_ROOTS),
+        ("outdir", REFUSED_OUTSIDE_ROOTS),
+        ("sub/shadow.mp4", REFUSED_OUTSIDE_ROOTS),
+    ]
+    assert all(str(outside) not in repr(r) for r in scan.refused)  # where links point is not reported
+    # A folder named as a further library root makes links into it acceptable.
+    widened = scan_library([root], allowed_roots=[outside / "folder"])
+    assert [f.rel_path for f in widened.files] == ["alias.mp4", "outdir/far.mp4"]
+    assert discover([root]) == scan.files
 
 
 def test_explicit_file_and_overlapping_paths(tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ from montage.evaluation.cut_labels import (  # noqa: E402
 from montage.pipeline.make import make_video  # noqa: E402
 from montage.pipeline.types import MakeRequest  # noqa: E402
 from montage.search.channels import open_channels  # noqa: E402
+from montage.timeline import Timeline  # noqa: E402
 
 
 def _language(text: str) -> str:
@@ -61,17 +62,17 @@ def clip_seconds(db: Database, footage: Path) -> dict[str, float]:
 
 
 def time_ceiling(
-    timeline: dict[str, Any], rules: list[LabelRule], seconds: dict[str, float], slowest: float
+    timeline: Timeline, rules: list[LabelRule], seconds: dict[str, float], slowest: float
 ) -> float | None:
     """The most judged screen time accepted clips could fill if each sentence had them all to itself
     (every accepted clip whole, slowed to the limit): an upper bound of ``right_time_share``."""
-    narration = sorted(timeline["narration"], key=lambda clip: clip["start_s"])
-    total = float(timeline["duration_s"])
-    starts = [0.0] + [float(clip["start_s"]) for clip in narration[1:]]
-    ends = [float(clip["start_s"]) for clip in narration[1:]] + [total]
+    narration = sorted(timeline.narration, key=lambda clip: clip.start_s)
+    total = timeline.duration_s
+    starts = [0.0] + [clip.start_s for clip in narration[1:]]
+    ends = [clip.start_s for clip in narration[1:]] + [total]
     judged = fillable = 0.0
     for clip, start, end in zip(narration, starts, ends, strict=True):
-        sentence = normalise(str(clip["text"]))
+        sentence = normalise(clip.text)
         accepted = {path for rule in rules if rule.match in sentence for path in rule.relevant}
         if not accepted:
             continue
@@ -123,7 +124,7 @@ def main() -> int:
                 name=article.stem,
             )
             elapsed = time.perf_counter() - started
-            judgement = judge_segments(result.timeline["segments"], rules, footage)  # type: ignore[arg-type]
+            judgement = judge_segments(result.timeline.segments, rules, footage)
             totals.setdefault(language, CutJudgement()).add(judgement)
             entry = {
                 "language": language,

@@ -205,13 +205,13 @@ def run(words: int, duration: float, workdir: Path) -> dict[str, object]:
     total = time.perf_counter() - started
     assert result.outputs.video is not None
     baseline = reencode_seconds(result.outputs.video, settings)
-    segments = result.timeline["segments"]
+    segments = result.timeline.segments
     return {
         "article_words": len(article.split()),
         "target_s": duration,
-        "video_s": result.timeline["duration_s"],
-        "segments": len(segments),  # type: ignore[arg-type]
-        "fallback_segments": sum(1 for s in segments if s["fallback"]),  # type: ignore[attr-defined,index,misc]
+        "video_s": result.timeline.duration_s,
+        "segments": len(segments),
+        "fallback_segments": sum(1 for s in segments if s.fallback),
         "make_video_s": round(total, 2),
         "stage_seconds": result.stage_seconds,
         "plain_reencode_s": round(baseline, 2),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,9 +18,10 @@ from montage.errors import MontageError
 from montage.pipeline.make import make_video
 from montage.pipeline.types import MakeRequest
 from montage.retrieval.shot_search import search_shots
+from montage.timeline import Segment
 
 DEMO_MAX_SHOT_S = 4.0
-FILLS_WITH_SHOT = ("relevant", "named", "held", "broll")
+FILLS_WITH_SHOT = ("relevant", "named", "held", "broll", "editor")
 SAMPLE_ARTICLE = Path(__file__).resolve().parents[1] / "demo" / "sample_article.md"
 
 DEMO_QUERIES = (
@@ -30,18 +32,16 @@ DEMO_QUERIES = (
 )
 
 
-def cut_figures(segments: list[dict[str, Any]]) -> dict[str, Any]:
+def cut_figures(segments: Sequence[Segment]) -> dict[str, Any]:
     """How the demo cut was filled: segments per kind of fill, the share of title cards, and how many shots
     were shown without clearing the relevance floor (by construction none: the planner never does)."""
-    fills = Counter(str(segment["fill"]) for segment in segments)
+    fills = Counter(segment.fill for segment in segments)
     return {
         "segments": len(segments),
         "fills": dict(sorted(fills.items())),
         "card_share": round(fills.get("card", 0) / len(segments), 3) if segments else 0.0,
         "shots_below_floor": sum(
-            1
-            for segment in segments
-            if segment["shot"] is not None and segment["fill"] not in FILLS_WITH_SHOT
+            1 for segment in segments if segment.shot is not None and segment.fill not in FILLS_WITH_SHOT
         ),
     }
 
@@ -93,9 +93,9 @@ def demo_command(
         )
     except MontageError as exc:
         fail(exc, as_json=as_json)
-    cut = cut_figures(made.timeline["segments"])  # type: ignore[arg-type]
+    cut = cut_figures(made.timeline.segments)
     console.print(
-        f"video: {made.outputs.video} ({made.timeline['duration_s']:.1f} s, {cut['segments']} segments); "  # type: ignore[arg-type]
+        f"video: {made.outputs.video} ({made.timeline.duration_s:.1f} s, {cut['segments']} segments); "
         f"timeline: {made.outputs.timeline}"
     )
     console.print(

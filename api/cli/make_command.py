@@ -108,8 +108,8 @@ def make_command(
                     "outputs": {k: (str(v) if v else None) for k, v in vars(outputs).items()},
                     "warnings": result.warnings,
                     "stage_seconds": result.stage_seconds,
-                    "segments": len(result.timeline["segments"]),  # type: ignore[arg-type]
-                    "duration_s": result.timeline["duration_s"],
+                    "segments": len(result.timeline.segments),
+                    "duration_s": result.timeline.duration_s,
                 },
                 indent=2,
             )
@@ -117,10 +117,10 @@ def make_command(
         return
     for warning in result.warnings:
         console.print(f"[yellow]warning[/] {warning}")
-    segments = result.timeline["segments"]
-    fallbacks = sum(1 for s in segments if s["fallback"])  # type: ignore[attr-defined,index,misc]
+    segments = result.timeline.segments
+    fallbacks = sum(1 for s in segments if s.fallback)
     console.print(
-        f"{len(segments)} segments ({fallbacks} title cards), {result.timeline['duration_s']:.1f} s; "  # type: ignore[arg-type]
+        f"{len(segments)} segments ({fallbacks} title cards), {result.timeline.duration_s:.1f} s; "
         f"stages: {result.stage_seconds}"
     )
     for label, path in vars(outputs).items():

@@ -39,20 +39,8 @@ function progressBar(fraction) {
 
 // ---------- API ----------
 
-// Shot ids are 64-bit integers, beyond JavaScript's exact range: parse them as BigInt (from the number's
-// source text) and write them back as raw JSON numbers, so no id is ever rounded.
-function parseJson(text) {
-  return JSON.parse(text, (_key, value, context) => {
-    if (typeof value === "number" && !Number.isSafeInteger(value) && context && /^-?\d+$/.test(context.source)) {
-      return BigInt(context.source);
-    }
-    return value;
-  });
-}
-
-function toJson(value) {
-  return JSON.stringify(value, (_key, item) => (typeof item === "bigint" ? JSON.rawJSON(item.toString()) : item));
-}
+// Shot ids are 64-bit integers, beyond JavaScript's exact range: the API sends and takes them as decimal
+// strings, so plain JSON keeps every id exact.
 
 class ApiError extends Error {
   constructor(status, code, message) {
@@ -67,9 +55,9 @@ async function api(method, path, body) {
   const key = localStorage.getItem(KEY_STORAGE);
   if (key) headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : toJson(body) });
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
-  const data = text ? parseJson(text) : null;
+  const data = text ? JSON.parse(text) : null;
   if (!response.ok) {
     const error = (data && data.error) || { code: "http_error", message: response.statusText };
     throw new ApiError(response.status, error.code, error.message);
@@ -79,7 +67,7 @@ async function api(method, path, body) {
 
 function followJob(jobId, onUpdate) {
   const source = new EventSource(`/v1/jobs/${jobId}/events`);
-  source.addEventListener("job", (event) => onUpdate(parseJson(event.data)));
+  source.addEventListener("job", (event) => onUpdate(JSON.parse(event.data)));
   source.addEventListener("end", () => source.close());
   source.addEventListener("error", () => {
     if (source.readyState === EventSource.CLOSED) return;
@@ -325,7 +313,7 @@ class JobPage {
 
   editsPanel() {
     const list = el("ul", { class: "pending", "data-testid": "pending-edits" },
-      this.pending.map((edit, i) => el("li", {}, toJson(edit), " ",
+      this.pending.map((edit, i) => el("li", {}, JSON.stringify(edit), " ",
         el("button", { onclick: () => { this.pending.splice(i, 1); this.render(); } }, "×"))));
     return el("section", { class: "panel" },
       el("h2", {}, `Edits to revision ${this.selected}`),

@@ -12,9 +12,10 @@ from api.jobs.artifacts import output_names
 from api.jobs.clock import as_utc
 from api.jobs.payloads import ArticleKind
 from montage.db.models import Job, VideoRevision
+from montage.timeline.edits import EDIT_LIST, Edit
+from montage.timeline.model import Id, Timeline
 
 Responses = dict[int | str, dict[str, Any]]
-ShotIdValue = Annotated[int, Field(ge=-(2**63), le=2**63 - 1, description="A shot id (signed 64-bit).")]
 
 
 class ErrorDetail(BaseModel):
@@ -148,42 +149,6 @@ class ReindexIn(BaseModel):
     full: bool = Field(default=False, description="Re-analyse unchanged files too.")
 
 
-class SwapEdit(BaseModel):
-    """Use another shot for a segment (an alternative or any searched shot)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    op: Literal["swap"]
-    segment: int = Field(ge=0, le=100_000)
-    shot_id: ShotIdValue
-
-
-class TrimEdit(BaseModel):
-    """Slide the used part of the segment's shot: ``in`` seconds into the source (the length is kept)."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    op: Literal["trim"]
-    segment: int = Field(ge=0, le=100_000)
-    in_s: float = Field(alias="in", ge=0, le=86_400)
-    out_s: float | None = Field(
-        default=None, alias="out", gt=0, le=86_400, description="Must be in + length."
-    )
-
-
-class SentenceEdit(BaseModel):
-    """Rewrite a segment's sentence (it is synthesised again)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    op: Literal["sentence"]
-    segment: int = Field(ge=0, le=100_000)
-    text: str = Field(min_length=1, max_length=2000)
-
-
-Edit = Annotated[SwapEdit | TrimEdit | SentenceEdit, Field(discriminator="op")]
-
-
 class EditsIn(BaseModel):
     """Edits applied to a revision (the newest by default), making a new revision."""
 
@@ -203,7 +168,7 @@ class RevisionOut(BaseModel):
     approved_at: datetime | None
     created_at: datetime
     render_job_id: str | None
-    edits: list[dict[str, object]]
+    edits: list[Edit]
     outputs: dict[str, str]
 
     @classmethod
@@ -224,15 +189,24 @@ class RevisionOut(BaseModel):
             approved_at=as_utc(revision.approved_at),
             created_at=as_utc(revision.created_at) or revision.created_at,
             render_job_id=revision.render_job_id,
-            edits=list(revision.edits),
+            edits=EDIT_LIST.validate_python(list(revision.edits)),
             outputs=outputs,
         )
 
 
-class ShotHitOut(BaseModel):
-    """A shot found by search, with its score parts."""
+class TimelineOut(BaseModel):
+    """One revision's timeline, with the revision it belongs to."""
 
-    shot_id: int
+    job_id: str
+    revision: int
+    status: str
+    timeline: Timeline
+
+
+class ShotHitOut(BaseModel):
+    """A shot found by search, with its score parts (``shot_id`` is a decimal string, like the timeline's)."""
+
+    shot_id: Id
     path: str
     start: float
     end: float

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from montage.errors import InputError
+from montage.timeline.model import Segment
 
 
 @dataclass(frozen=True)
@@ -145,15 +146,14 @@ def clip_key(path: str, footage_root: Path) -> str:
 
 
 def judge_segments(
-    segments: Sequence[Mapping[str, Any]], rules: Sequence[LabelRule], footage_root: Path
+    segments: Sequence[Segment], rules: Sequence[LabelRule], footage_root: Path
 ) -> CutJudgement:
-    """Judge the segments of one timeline (its JSON ``segments``) against one article's rules."""
+    """Judge the segments of one timeline against one article's rules."""
     judgement = CutJudgement()
     for segment in segments:
-        sentence = normalise(str(segment["sentence"]))
-        shot = segment.get("shot")
-        clip = clip_key(str(shot["path"]), footage_root) if shot else None
-        seconds = float(segment["end"]) - float(segment["start"])
+        sentence = normalise(segment.sentence)
+        clip = clip_key(segment.shot.path, footage_root) if segment.shot else None
+        seconds = segment.duration_s
         applying = [rule for rule in rules if rule.match in sentence]
         judgement.segments += 1
         judgement.cards += clip is None
@@ -173,6 +173,6 @@ def judge_segments(
                 verdict = "wrong_clip"
                 judgement.wrong_clip += 1
         judgement.verdicts.append(
-            SegmentVerdict(int(segment["index"]), int(segment["sentence_index"]), verdict, clip, seconds)
+            SegmentVerdict(segment.index, segment.sentence_index, verdict, clip, seconds)
         )
     return judgement

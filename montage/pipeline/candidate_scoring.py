@@ -8,7 +8,7 @@ from montage.retrieval.candidates import CandidatePool, ShotFacts
 from montage.retrieval.features import SentenceQuery
 from montage.retrieval.ranking import rank_pool
 from montage.retrieval.weights import RelevanceWeights
-from montage.timeline.model import CandidateShot
+from montage.timeline.plan_inputs import CandidateShot
 
 
 def candidate_shot(facts: ShotFacts, score: float, scores: dict[str, float | None]) -> CandidateShot:

@@ -35,7 +35,6 @@ from montage.timeline import (
     align,
     build_timeline,
     narration_clips,
-    timeline_to_json,
 )
 
 T = TypeVar("T")
@@ -238,7 +237,7 @@ def make_video(
             )
     return MakeResult(
         outputs=final,
-        timeline=timeline_to_json(timeline),
+        timeline=timeline,
         warnings=warnings,
         stage_seconds=clock.seconds,
     )

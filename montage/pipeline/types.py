@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from montage.errors import MontageError
-from montage.timeline.model import Aspect
+from montage.timeline.model import Aspect, Timeline
 
 __all__ = [
     "STAGES",
@@ -53,10 +53,10 @@ class MakeOutputs:
 
 @dataclass
 class MakeResult:
-    """Outputs, the timeline as JSON data, warnings (e.g. visual channel unavailable), stage timings."""
+    """Outputs, the timeline, warnings (e.g. visual channel unavailable), stage timings."""
 
     outputs: MakeOutputs
-    timeline: dict[str, object]
+    timeline: Timeline
     warnings: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
 

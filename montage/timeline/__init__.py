@@ -6,27 +6,21 @@ JSON (``timeline.schema.json``), SRT/WebVTT subtitles and OpenTimelineIO. See do
 
 from montage.timeline.align import Alignment, align
 from montage.timeline.assemble import build_timeline, narration_clips
-from montage.timeline.json_io import (
-    read_timeline_json,
-    timeline_from_json,
-    timeline_to_json,
-    write_timeline_json,
-)
+from montage.timeline.json_io import read_timeline_json, write_timeline_json
 from montage.timeline.model import (
     SCHEMA_VERSION,
     Alternative,
-    CandidateShot,
     Credit,
     MusicTrack,
     NarrationClip,
     Segment,
     ShotUse,
-    Slot,
     Timeline,
+    timeline_json_schema,
 )
 from montage.timeline.options import AlignmentOptions
 from montage.timeline.otio_export import build_otio, export_otio
-from montage.timeline.schema_check import schema_errors, timeline_schema
+from montage.timeline.plan_inputs import CandidateShot, Slot
 from montage.timeline.subtitles import Cue, cues_for_sentences, cues_for_timeline, write_srt, write_vtt
 
 __all__ = [
@@ -51,10 +45,7 @@ __all__ = [
     "export_otio",
     "narration_clips",
     "read_timeline_json",
-    "schema_errors",
-    "timeline_from_json",
-    "timeline_schema",
-    "timeline_to_json",
+    "timeline_json_schema",
     "write_srt",
     "write_timeline_json",
     "write_vtt",

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from montage.retrieval.named_things import named_things
 from montage.timeline.cut_planner import GroupPlan, Take, best_first, frame_bounds, plan_cut
-from montage.timeline.model import Alternative, CandidateShot, Credit, Segment, ShotUse, Slot
+from montage.timeline.model import Alternative, Credit, Segment, ShotUse
 from montage.timeline.options import AlignmentOptions
+from montage.timeline.plan_inputs import CandidateShot, Slot
 from montage.timeline.shot_window import choose_window
 from montage.timeline.title_phrase import title_phrase
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from montage.timeline.align import Alignment
-from montage.timeline.model import Aspect, MusicTrack, NarrationClip, Slot, Timeline
+from montage.timeline.model import Aspect, MusicTrack, NarrationClip, Timeline
+from montage.timeline.plan_inputs import Slot
 
 
 def narration_clips(slots: Sequence[Slot], audio_paths: dict[int, str]) -> list[NarrationClip]:

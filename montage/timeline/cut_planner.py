@@ -21,8 +21,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from montage.timeline.frame_grid import snap_to_frame
-from montage.timeline.model import CandidateShot, Slot
+from montage.timeline.model import Fill
 from montage.timeline.options import AlignmentOptions
+from montage.timeline.plan_inputs import CandidateShot, Slot
 from montage.timeline.segmenting import SentenceSpan, merge_short_spans, sentence_spans
 from montage.timeline.shot_window import clean_ranges
 
@@ -38,7 +39,7 @@ class Take:
     in_s: float
     source_s: float
     output_s: float
-    fill: str
+    fill: Fill
     reason: str
     sentence_index: int
 
@@ -223,7 +224,7 @@ def _fill(
     ledger: _Ledger,
     options: AlignmentOptions,
     *,
-    fill: str,
+    fill: Fill,
     reason: str,
     need_s: float,
     allowances: Mapping[tuple[int, int], float] | None = None,
@@ -514,7 +515,8 @@ def _one_take(
     slowest = 1.0 - options.max_speed_change
     for take in group.takes:
         ledger.release(take.shot.source_id, take.in_s, take.out_s)
-    choices = [(shot, "relevant") for shot in relevant] + [(shot, "broll") for shot in broll]
+    choices: list[tuple[CandidateShot, Fill]] = [(shot, "relevant") for shot in relevant]
+    choices += [(shot, "broll") for shot in broll]
     for shot, fill in choices:
         low, high = max(ledger.free_ranges(shot, options), key=lambda r: r[1] - r[0], default=(0.0, 0.0))
         if high - low >= group.duration_s * slowest - _EPS:

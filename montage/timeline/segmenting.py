@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from montage.errors import InputError
-from montage.timeline.model import Slot
+from montage.timeline.plan_inputs import Slot
 
 _EPS = 1e-6
 

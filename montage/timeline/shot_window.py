@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from montage.timeline.model import CandidateShot
 from montage.timeline.options import AlignmentOptions
+from montage.timeline.plan_inputs import CandidateShot
 
 
 def edge_margin_s(shot: CandidateShot, options: AlignmentOptions) -> float:

@@ -10,18 +10,12 @@ import pytest
 
 from montage.errors import InputError
 from montage.evaluation.cut_labels import judge_segments, parse_labels, read_labels
+from montage.timeline import Segment, ShotUse
 
 
-def _segment(index: int, sentence: str, path: str | None, start: float, end: float) -> dict[str, object]:
-    shot = None if path is None else {"path": path}
-    return {
-        "index": index,
-        "sentence_index": index,
-        "sentence": sentence,
-        "start": start,
-        "end": end,
-        "shot": shot,
-    }
+def _segment(index: int, sentence: str, path: str | None, start: float, end: float) -> Segment:
+    shot = None if path is None else ShotUse(path, index + 1, 1, 0.0, end - start)
+    return Segment(index, index, sentence, start, end, shot, fallback=shot is None)
 
 
 def test_rules_match_after_nfkc_and_lower_case_and_judge_each_segment(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ import csv
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,6 +17,7 @@ from montage.pipeline.make import make_video
 from montage.pipeline.types import MakeRequest
 from montage.retrieval.shot_search import search_shots
 from montage.search.channels import open_channels
+from montage.timeline import Segment, ShotUse, Timeline
 from tests.indexer.generated_footage import make_clip
 
 from .conftest import IndexedLibrary
@@ -93,7 +93,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexedLibrary
 
 
 @pytest.fixture(scope="module")
-def timeline(library: IndexedLibrary, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def timeline(library: IndexedLibrary, tmp_path_factory: pytest.TempPathFactory) -> Timeline:
     out = tmp_path_factory.mktemp("cutq-out")
     result = make_video(
         MakeRequest(article=ARTICLE, dry_run=True),
@@ -106,60 +106,63 @@ def timeline(library: IndexedLibrary, tmp_path_factory: pytest.TempPathFactory) 
     return result.timeline
 
 
-def _segments_of(timeline: dict[str, Any], words: str) -> list[dict[str, Any]]:
-    return [s for s in timeline["segments"] if words in s["sentence"]]
+def _segments_of(timeline: Timeline, words: str) -> list[Segment]:
+    return [s for s in timeline.segments if words in s.sentence]
 
 
-def _clip(segment: dict[str, Any]) -> str | None:
-    return None if segment["shot"] is None else Path(segment["shot"]["path"]).name
+def _clip(segment: Segment) -> str | None:
+    return None if segment.shot is None else Path(segment.shot.path).name
 
 
-def test_a_short_named_clip_gets_a_piece_of_its_own_length(timeline: dict[str, Any]) -> None:
+def _shot(segment: Segment) -> ShotUse:
+    assert segment.shot is not None, f"segment {segment.index} is a card"
+    return segment.shot
+
+
+def test_a_short_named_clip_gets_a_piece_of_its_own_length(timeline: Timeline) -> None:
     """Issue 8, case 1: milk (1.7 s) is placed for the sentence naming it, never cut out for being short."""
     milk = _segments_of(timeline, '"milk"')
-    assert _clip(milk[0]) == "milk.mp4" and milk[0]["fill"] == "named"
-    assert milk[0]["end"] - milk[0]["start"] == pytest.approx(1.7 / milk[0]["shot"]["speed"], abs=0.25)
-    frame_share = (1 / 30) / (milk[0]["end"] - milk[0]["start"])  # cuts sit on the frame grid
-    assert 0.85 - frame_share <= milk[0]["shot"]["speed"] <= 1.0
+    assert _clip(milk[0]) == "milk.mp4" and milk[0].fill == "named"
+    assert milk[0].duration_s == pytest.approx(1.7 / _shot(milk[0]).speed, abs=0.25)
+    frame_share = (1 / 30) / milk[0].duration_s  # cuts sit on the frame grid
+    assert 0.85 - frame_share <= _shot(milk[0]).speed <= 1.0
     assert all(_clip(s) in ("milk.mp4", None) for s in milk)  # the rest is a card, never another sign
-    assert any(s["fill"] == "card" and s["fallback_text"] == "milk" for s in milk[1:])
+    assert any(s.fill == "card" and s.fallback_text == "milk" for s in milk[1:])
 
 
-def test_two_named_things_get_two_cuts_in_the_order_named(timeline: dict[str, Any]) -> None:
+def test_two_named_things_get_two_cuts_in_the_order_named(timeline: Timeline) -> None:
     """Issue 8, case 4: "want" then "thanks", each from its own clip."""
-    shown = [_clip(s) for s in _segments_of(timeline, '"want"') if s["shot"] is not None]
+    shown = [_clip(s) for s in _segments_of(timeline, '"want"') if s.shot is not None]
     assert shown == ["want.mp4", "thanks.mp4"]
 
 
-def test_a_chinese_sentence_finds_the_english_described_shot(timeline: dict[str, Any]) -> None:
+def test_a_chinese_sentence_finds_the_english_described_shot(timeline: Timeline) -> None:
     """Issue 8, case 3: cross-lingual retrieval; the keyword part does not punish the other language."""
     harbour = _segments_of(timeline, "集装箱船")
     assert harbour and _clip(harbour[0]) == "harbour.mp4"
-    scores = harbour[0]["shot"]["scores"]
-    assert scores["same_script"] == 0.0 and scores["weight_keyword"] == 0.0 and scores["labels"] > 0
+    scores = _shot(harbour[0]).scores
+    assert scores["same_script"] == 0.0 and scores["weight_keyword"] == 0.0 and (scores["labels"] or 0) > 0
 
 
-def test_nothing_unrelated_fills_a_sentence_the_library_cannot_show(timeline: dict[str, Any]) -> None:
+def test_nothing_unrelated_fills_a_sentence_the_library_cannot_show(timeline: Timeline) -> None:
     """Issue 8, case 2: a sentence with nothing to show gets story footage (B-roll) or a card, and every
     shot on screen is one the planner can justify."""
     closing = _segments_of(timeline, "course will continue")
-    assert closing and all(s["fill"] in ("broll", "card", "held") for s in closing)
-    for segment in timeline["segments"]:
-        assert segment["fill"] in ("relevant", "named", "held", "broll", "card")
-        assert segment["fill_reason"]
+    assert closing and all(s.fill in ("broll", "card", "held") for s in closing)
+    for segment in timeline.segments:
+        assert segment.fill in ("relevant", "named", "held", "broll", "card")
+        assert segment.fill_reason
     used: dict[str, list[tuple[float, float]]] = {}
-    for segment in timeline["segments"]:
-        if segment["shot"] is not None:
-            used.setdefault(segment["shot"]["path"], []).append(
-                (segment["shot"]["in"], segment["shot"]["out"])
-            )
+    for segment in timeline.segments:
+        if segment.shot is not None:
+            used.setdefault(segment.shot.path, []).append((segment.shot.in_s, segment.shot.out_s))
     for windows in used.values():  # exact frames are never shown twice
         ordered = sorted(windows)
         assert all(a[1] <= b[0] + 1e-6 for a, b in itertools.pairwise(ordered))
 
 
 def test_search_and_make_give_a_sentence_the_same_best_shot_and_parts(
-    library: IndexedLibrary, timeline: dict[str, Any]
+    library: IndexedLibrary, timeline: Timeline
 ) -> None:
     """Issue 8, case 5: one ranking path for search and make."""
     for words in ('"milk"', "集装箱船", "street market"):
@@ -167,28 +170,26 @@ def test_search_and_make_give_a_sentence_the_same_best_shot_and_parts(
         hit = search_shots(
             library.db.sessions,
             library.channels,
-            segment["sentence"],
+            segment.sentence,
             k=1,
             index_dir=library.settings.index_dir,
             settings=library.settings.search,
             weights=library.settings.relevance,
         )[0]
-        assert hit.shot_id == segment["shot"]["shot_id"]
-        assert hit.score == pytest.approx(segment["shot"]["score"], abs=1e-6)
+        assert hit.shot_id == _shot(segment).shot_id
+        assert hit.score == pytest.approx(_shot(segment).score, abs=1e-6)
         for part, value in hit.scores.items():
-            expected = segment["shot"]["scores"][part]
+            expected = _shot(segment).scores[part]
             assert (value is None and expected is None) or value == pytest.approx(expected, abs=1e-6), part
 
 
-def test_labels_judge_a_timeline_as_the_eval_readme_says(
-    timeline: dict[str, Any], library: IndexedLibrary
-) -> None:
+def test_labels_judge_a_timeline_as_the_eval_readme_says(timeline: Timeline, library: IndexedLibrary) -> None:
     from montage.evaluation.cut_labels import judge_segments, parse_labels
 
     rules = parse_labels({"story.md": [{"match": 'the sign for "MILK"', "relevant": ["signs/milk.mp4"]}]})[
         "story.md"
     ]
-    judgement = judge_segments(timeline["segments"], rules, library.root)
+    judgement = judge_segments(timeline.segments, rules, library.root)
     milk = _segments_of(timeline, '"milk"')
     assert judgement.judged == len(milk) and judgement.right == 1
     assert judgement.judged_cards == len(milk) - 1 and judgement.wrong_clip == 0

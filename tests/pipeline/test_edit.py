@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import subprocess
 from pathlib import Path
@@ -11,9 +10,10 @@ import pytest
 
 from montage.db.repositories.shots import all_shots
 from montage.errors import InputError
-from montage.pipeline.edit import apply_edits, library_shot_lookup, rerender
+from montage.pipeline.edit import library_shot_lookup, rerender
 from montage.pipeline.make import make_video
 from montage.pipeline.types import MakeRequest
+from montage.timeline.edits import Edit, SentenceEdit, SwapEdit, TrimEdit, apply_edits
 from tests.pipeline.conftest import IndexedLibrary
 from tests.pipeline.test_make_video import ARTICLE
 
@@ -33,55 +33,47 @@ def test_swap_trim_rewrite_and_rerender(indexed_library: IndexedLibrary, tmp_pat
         name="draft",
     )
     original = made.timeline
-    before = copy.deepcopy(original)
-    used = {s["shot"]["shot_id"] for s in original["segments"] if s["shot"]}
+    before = original.to_json()
+    used = {s.shot.shot_id for s in original.segments if s.shot}
     # An unused alternative if the planner offers one, else any unused shot of the library (the planner
     # only offers alternatives that clear the relevance floor, which the small test library may not have).
     offered = [
-        (s, a["shot_id"])
-        for s in original["segments"]
-        if s["shot"]
-        for a in s["alternatives"]
-        if a["shot_id"] not in used
+        (s, a.shot_id) for s in original.segments if s.shot for a in s.alternatives if a.shot_id not in used
     ]
     with lib.db.sessions() as session:
         spare = [shot.id for shot in all_shots(session) if shot.id not in used]
-    target, new_shot = (
-        offered[0] if offered else (next(s for s in original["segments"] if s["shot"]), spare[0])
-    )
-    alternative = {"shot_id": new_shot}
+    target, new_shot = offered[0] if offered else (next(s for s in original.segments if s.shot), spare[0])
     found = library_shot_lookup(lib.db)(new_shot)
-    assert found is not None
-    trim_in = round(found[2] + 0.1, 6)  # 0.1 s into the swapped-in shot
-    last = original["segments"][-1]["sentence_index"]
+    assert found is not None and target.shot is not None
+    trim_in = round(found.start_s + 0.1, 6)  # 0.1 s into the swapped-in shot
+    last = original.segments[-1].sentence_index
     rewritten = "Finally, the port opened a new terminal for ships."
     edited = apply_edits(
         original,
         [
-            {"op": "swap", "segment": target["index"], "shot_id": alternative["shot_id"]},
-            {"op": "trim", "segment": target["index"], "in": trim_in},
-            {"op": "sentence", "segment": original["segments"][-1]["index"], "text": rewritten},
+            SwapEdit(segment=target.index, shot_id=new_shot),
+            TrimEdit(segment=target.index, in_s=trim_in),
+            SentenceEdit(segment=original.segments[-1].index, text=rewritten),
         ],
         lookup=library_shot_lookup(lib.db),
     )
-    assert original == before  # the earlier revision is untouched
-    swapped = edited["segments"][target["index"]]
-    assert swapped["shot"]["shot_id"] == alternative["shot_id"]
-    assert swapped["shot"]["in"] == pytest.approx(trim_in)
-    assert swapped["shot"]["scores"]["chosen_by_editor"] == 1.0
-    assert target["shot"]["shot_id"] in {a["shot_id"] for a in swapped["alternatives"]}
-    untouched = {n["sentence_index"]: n["path"] for n in edited["narration"] if n["sentence_index"] != last}
+    assert original.to_json() == before  # the earlier revision is untouched
+    swapped = edited.segments[target.index]
+    assert swapped.shot is not None and swapped.shot.shot_id == new_shot
+    assert swapped.shot.in_s == pytest.approx(trim_in)
+    assert swapped.shot.scores["chosen_by_editor"] == 1.0
+    assert target.shot.shot_id in {a.shot_id for a in swapped.alternatives}
+    untouched = {n.sentence_index: n.path for n in edited.narration if n.sentence_index != last}
     assert all(untouched.values())
 
     result = rerender(edited, settings=settings, db=lib.db, channels=lib.channels, out_dir=tmp_path / "r2")
     final = result.timeline
-    assert final["segments"][target["index"]]["shot"]["shot_id"] == alternative["shot_id"]
-    assert {
-        n["sentence_index"]: n["path"] for n in final["narration"] if n["sentence_index"] != last
-    } == untouched
-    new_clip = next(n for n in final["narration"] if n["sentence_index"] == last)
-    assert new_clip["text"] == rewritten and Path(new_clip["path"]).is_file()
-    assert final["segments"][-1]["end"] == pytest.approx(final["duration_s"])
+    final_shot = final.segments[target.index].shot
+    assert final_shot is not None and final_shot.shot_id == new_shot
+    assert {n.sentence_index: n.path for n in final.narration if n.sentence_index != last} == untouched
+    new_clip = next(n for n in final.narration if n.sentence_index == last)
+    assert new_clip.text == rewritten and Path(new_clip.path).is_file()
+    assert final.segments[-1].end_s == pytest.approx(final.duration_s)
     assert result.outputs.video is not None
     duration = float(
         subprocess.run(
@@ -100,9 +92,9 @@ def test_swap_trim_rewrite_and_rerender(indexed_library: IndexedLibrary, tmp_pat
             check=True,
         ).stdout
     )
-    assert abs(duration - final["duration_s"]) <= 1 / 30 + 0.03
+    assert abs(duration - final.duration_s) <= 1 / 30 + 0.03
     assert rewritten in " ".join(result.outputs.srt.read_text().split())
-    assert json.loads(result.outputs.timeline.read_text()) == final
+    assert json.loads(result.outputs.timeline.read_text()) == final.to_json()
 
 
 def test_bad_edits_are_refused(indexed_library: IndexedLibrary, tmp_path: Path) -> None:
@@ -116,23 +108,15 @@ def test_bad_edits_are_refused(indexed_library: IndexedLibrary, tmp_path: Path) 
         name="draft",
     )
     timeline = made.timeline
-    used = [s for s in timeline["segments"] if s["shot"]]
-    cases = [
-        ({"op": "swap", "segment": 999, "shot_id": 1}, "segment_not_found"),
-        ({"op": "swap", "segment": used[0]["index"], "shot_id": 12345}, "shot_not_found"),
-        ({"op": "sentence", "segment": 0, "text": "  "}, "empty_sentence"),
-        ({"op": "explode", "segment": 0}, "unknown_edit"),
-        ({"op": "trim", "segment": used[0]["index"], "in": 0.0, "out": 99.0}, "invalid_trim"),
+    used = [s for s in timeline.segments if s.shot]
+    cases: list[tuple[Edit, str]] = [
+        (SwapEdit(segment=999, shot_id=1), "segment_not_found"),
+        (SwapEdit(segment=used[0].index, shot_id=12345), "shot_not_found"),
+        (SentenceEdit(segment=0, text="  "), "empty_sentence"),
+        (TrimEdit(segment=used[0].index, in_s=0.0, out_s=99.0), "invalid_trim"),
         # Issue 9: an in point beyond the shot was accepted and rendered as one frozen frame.
-        ({"op": "trim", "segment": used[0]["index"], "in": 50.0}, "trim_outside_shot"),
+        (TrimEdit(segment=used[0].index, in_s=50.0), "trim_outside_shot"),
     ]
-    if len(used) > 1:
-        cases.append(
-            (
-                {"op": "swap", "segment": used[0]["index"], "shot_id": used[1]["shot"]["shot_id"]},
-                "shot_already_used",
-            )
-        )
     for edit, code in cases:
         with pytest.raises(InputError) as caught:
             apply_edits(timeline, [edit], lookup=library_shot_lookup(lib.db))

@@ -7,12 +7,13 @@ import json
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from montage.errors import InputError
 from montage.pipeline.make import make_video
 from montage.pipeline.types import MakeRequest
-from montage.timeline import schema_errors
+from montage.timeline import Timeline, timeline_json_schema
 from tests.pipeline.conftest import IndexedLibrary
 
 pytestmark = pytest.mark.slow
@@ -70,7 +71,8 @@ def test_article_to_video_end_to_end(indexed_library: IndexedLibrary, tmp_path: 
     for path in (outputs.video, outputs.srt, outputs.vtt, outputs.timeline, outputs.otio, outputs.poster):
         assert path is not None and path.is_file() and path.stat().st_size > 0
     timeline = json.loads(outputs.timeline.read_text())
-    assert schema_errors(timeline) == []
+    jsonschema.Draft202012Validator(timeline_json_schema()).validate(timeline)
+    assert Timeline.from_json(timeline) == result.timeline
     probe = _ffprobe(outputs.video)
     codecs = sorted(s["codec_name"] for s in probe["streams"])
     assert codecs == ["aac", "h264"]

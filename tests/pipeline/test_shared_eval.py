@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,6 +18,7 @@ from montage.evaluation.cut_labels import CutJudgement, judge_segments, read_lab
 from montage.pipeline.make import make_video
 from montage.pipeline.types import MakeRequest
 from montage.search.channels import open_channels
+from montage.timeline import Timeline
 from tests.conftest import shared_footage_or_skip
 
 from .conftest import IndexedLibrary
@@ -40,7 +40,7 @@ def shared_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexed
     db.engine.dispose()
 
 
-def _cut(library: IndexedLibrary, article: Path, out: Path) -> dict[str, Any]:
+def _cut(library: IndexedLibrary, article: Path, out: Path) -> Timeline:
     result = make_video(
         MakeRequest(article=str(article), kind="file", dry_run=True),
         settings=library.settings,
@@ -55,7 +55,7 @@ def _cut(library: IndexedLibrary, article: Path, out: Path) -> dict[str, Any]:
 def test_signs_show_the_named_signs_in_order(shared_library: IndexedLibrary, tmp_path: Path) -> None:
     article = shared_library.root.parent / "eval" / "articles" / "signs.md"
     timeline = _cut(shared_library, article, tmp_path)
-    shown = [Path(s["shot"]["path"]).name for s in timeline["segments"] if s["fill"] == "named"]
+    shown = [Path(s.shot.path).name for s in timeline.segments if s.shot and s.fill == "named"]
     assert shown == ["hungry.mkv", "eat.mkv", "milk.mkv", "want.mkv", "thanks.mkv", "bird.mkv", "night.mkv"]
 
 
@@ -66,7 +66,7 @@ def test_no_article_shows_many_clips_the_labels_reject(
     total = CutJudgement()
     for name, rules in read_labels(eval_dir / "labels.json").items():
         timeline = _cut(shared_library, eval_dir / "articles" / name, tmp_path / Path(name).stem)
-        total.add(judge_segments(timeline["segments"], rules, shared_library.root))
+        total.add(judge_segments(timeline.segments, rules, shared_library.root))
     assert total.judged >= 30
     assert (total.wrong_clip_share or 0.0) <= 0.1  # measured 0.05 (docs/benchmarks.md)
     assert (total.right_share or 0.0) >= 0.5  # measured 0.64; was 0.19 before the cut planner

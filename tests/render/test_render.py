@@ -148,9 +148,8 @@ def test_failure_leaves_no_partial_output(library: Library, tmp_path: Path) -> N
     assert sorted(p.name for p in out.parent.iterdir()) == ["video.mp4"]
     assert out.read_bytes() == b"previous video"  # the old output is untouched
 
-    missing = replace(
-        timeline, segments=[replace(first, shot=replace(bad_shot, path=str(tmp_path / "gone.mp4")))]
-    )
+    gone_shot = replace(bad_shot, path=str(tmp_path / "gone.mp4"))
+    missing = replace(timeline, segments=[replace(first, shot=gone_shot), *timeline.segments[1:]])
     with pytest.raises(MediaError) as gone:
         render_timeline(missing, tmp_path / "other.mp4", RenderOptions(width=320, height=180))
     assert gone.value.code == "media_missing"

@@ -251,6 +251,20 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["type"] == "http"
 
 
+def test_openapi_lists_the_timeline_and_edit_types(client: TestClient) -> None:
+    """The API reuses the pipeline's typed timeline and edits, so clients can generate code from them."""
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    timeline_ref = spec["paths"]["/v1/jobs/{job_id}/timeline"]["get"]["responses"]["200"]["content"]
+    assert timeline_ref["application/json"]["schema"]["$ref"].endswith("/TimelineOut")
+    for name in ("Timeline", "Segment", "ShotUse", "Alternative", "NarrationClip", "SwapEdit", "TrimEdit"):
+        assert any(key == name or key.startswith(f"{name}-") for key in schemas), name
+    segment = next(value for key, value in schemas.items() if key.startswith("Segment"))
+    assert {"start", "end", "shot", "fill"} <= set(segment["properties"])
+    edits = schemas["EditsIn"]["properties"]["edits"]["items"]
+    assert edits["discriminator"]["propertyName"] == "op"
+
+
 def test_editor_is_served(client: TestClient) -> None:
     response = client.get("/editor/")
     assert response.status_code == 200 and "<html" in response.text.lower()

@@ -124,7 +124,7 @@ def test_review_swap_and_rerender(tmp_path: Path) -> None:
             )
             page.click(f"[data-testid=alt-{index}-{k}]")  # type: ignore[attr-defined]
             pending = page.locator("[data-testid=pending-edits]")  # type: ignore[attr-defined]
-            assert f'"shot_id":{alternative["shot_id"]}' in pending.inner_text()
+            assert f'"shot_id":"{alternative["shot_id"]}"' in pending.inner_text()
             screenshot(page, "05-review-swap-pending")
             page.click("[data-testid=save-edits]")  # type: ignore[attr-defined]
             page.locator("[data-testid=revision-row][data-number='2'][data-status='draft']").wait_for()  # type: ignore[attr-defined]

@@ -18,11 +18,22 @@ from api.jobs.revisions import RENDERED, add_revision
 from montage.config import Settings
 from montage.db.database import open_database
 from montage.db.session import transaction
+from montage.timeline import NarrationClip, Segment, Timeline
 from tests.service.conftest import Keys
 
-TIMELINE = {
-    "segments": [{"index": 0, "sentence": "Boats leave the harbour.", "shot": None, "alternatives": []}]
-}
+TIMELINE = Timeline(
+    width=160,
+    height=90,
+    fps=25,
+    aspect="16:9",
+    duration_s=2.0,
+    segments=[
+        Segment(
+            0, 0, "Boats leave the harbour.", 0.0, 2.0, None, True, "harbour", fill="card", fill_reason="x"
+        )
+    ],
+    narration=[NarrationClip(0, "/audio/0.wav", 0.0, 1.8, "Boats leave the harbour.")],
+).to_json()
 
 
 @pytest.fixture
@@ -132,7 +143,7 @@ def test_edits_are_checked_before_the_pipeline_sees_them(
     cases = [
         ({"op": "swap", "segment": 3, "shot_id": 1}, "segment_not_found", "no segment 3"),
         ({"op": "swap", "segment": 0, "shot_id": 12345}, "shot_not_found", "no shot 12345"),
-        ({"op": "trim", "segment": 0, "in": 2.0, "out": 1.5}, "invalid_input", "must be after in"),
+        ({"op": "trim", "segment": 0, "in": 2.0, "out": 1.5}, "invalid_request", "must be after in"),
         ({"op": "sentence", "segment": 0, "text": ""}, "invalid_request", "text"),
         ({"op": "recolour", "segment": 0}, "invalid_request", "op"),
     ]

@@ -16,6 +16,7 @@ from api.jobs.runtime import WorkerRuntime
 from montage.db.models import VideoRevision
 from montage.errors import InputError
 from montage.pipeline.edit import rerender
+from montage.timeline import Timeline
 
 
 def run_render_job(runtime: WorkerRuntime, claim: Claim, reporter: JobReporter) -> HandlerOutcome:
@@ -25,7 +26,7 @@ def run_render_job(runtime: WorkerRuntime, claim: Claim, reporter: JobReporter) 
         revision = get_revision(session, payload.video_job_id, payload.revision)
         if revision is None:
             raise InputError(f"revision {payload.revision} of job {payload.video_job_id} does not exist")
-        timeline = dict(revision.timeline)
+        timeline = Timeline.from_json(revision.timeline)
     reporter("loading models", 0.0)
     warnings = visual_warning(runtime)
     staging = artifacts.staging_dir(runtime.settings.artifact_dir, payload.video_job_id, payload.revision)
@@ -41,7 +42,7 @@ def run_render_job(runtime: WorkerRuntime, claim: Claim, reporter: JobReporter) 
     reporter.raise_if_cancelled()
     artifacts.write_outputs_manifest(staging, made.outputs)
     final = artifacts.publish(staging, runtime.settings.artifact_dir, payload.video_job_id, payload.revision)
-    new_timeline = dict(made.timeline)
+    new_timeline = made.timeline.to_json()
 
     def record_revision(session: Session) -> None:
         session.execute(

@@ -41,7 +41,7 @@ def run_video_job(runtime: WorkerRuntime, claim: Claim, reporter: JobReporter) -
     reporter.raise_if_cancelled()
     artifacts.write_outputs_manifest(staging, made.outputs)
     final = artifacts.publish(staging, runtime.settings.artifact_dir, claim.job_id, FIRST_REVISION)
-    timeline = dict(made.timeline)
+    timeline = made.timeline.to_json()
 
     def record_revision(session: Session) -> None:
         add_revision(session, claim.job_id, timeline=timeline, status=RENDERED, artifacts_dir=str(final))

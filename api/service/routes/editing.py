@@ -28,12 +28,13 @@ from api.jobs.revisions import (
 )
 from api.service.deps import Editor, State
 from api.service.errors import ConflictError, NotFoundError
-from api.service.schemas import Edit, EditsIn, ErrorOut, JobOut, Responses, RevisionOut, SwapEdit, TrimEdit
+from api.service.schemas import EditsIn, ErrorOut, JobOut, Responses, RevisionOut, TimelineOut
 from api.service.submission import submit_job
-from montage.db.models import Job, Shot, VideoRevision
+from montage.db.models import Job, VideoRevision
 from montage.db.session import transaction
-from montage.errors import InputError
-from montage.pipeline.edit import apply_edits, library_shot_lookup
+from montage.pipeline.edit import library_shot_lookup
+from montage.timeline import Timeline
+from montage.timeline.edits import apply_edits, edits_to_json
 
 router = APIRouter(prefix="/v1/jobs", tags=["editing"])
 
@@ -65,31 +66,24 @@ def _revision(session: Session, job_id: str, number: int | None) -> VideoRevisio
     return revision
 
 
-def check_edits(session: Session, timeline: dict[str, object], edits: list[Edit]) -> None:
-    """Refuse edits of segments that do not exist, swaps to unknown shots and empty trims (422)."""
-    segments = timeline.get("segments")
-    count = len(segments) if isinstance(segments, list) else 0
-    for number, edit in enumerate(edits):
-        where = f"edit {number} ({edit.op})"
-        if edit.segment >= count:
-            raise InputError(
-                f"{where}: the timeline has {count} segments; there is no segment {edit.segment}",
-                code="segment_not_found",
-            )
-        if isinstance(edit, SwapEdit) and session.get(Shot, edit.shot_id) is None:
-            raise InputError(f"{where}: no shot {edit.shot_id} in the library", code="shot_not_found")
-        if isinstance(edit, TrimEdit) and edit.out_s is not None and edit.out_s <= edit.in_s:
-            raise InputError(f"{where}: out ({edit.out_s}) must be after in ({edit.in_s})")
-
-
-@router.get("/{job_id}/timeline", responses=ERRORS, summary="A revision's timeline (JSON)")
+@router.get(
+    "/{job_id}/timeline",
+    response_model=TimelineOut,
+    responses=ERRORS,
+    summary="A revision's timeline (JSON)",
+)
 def timeline(
     job_id: str, state: State, revision: Annotated[int | None, Query(ge=1, le=100_000)] = None
-) -> dict[str, object]:
+) -> TimelineOut:
     """A revision's timeline (default: newest): segments, sentences, shots, score parts, alternatives."""
     with state.db.sessions() as session:
         found = _revision(session, job_id, revision)
-    return {"job_id": job_id, "revision": found.number, "status": found.status, "timeline": found.timeline}
+    return TimelineOut(
+        job_id=job_id,
+        revision=found.number,
+        status=found.status,
+        timeline=Timeline.from_json(found.timeline),
+    )
 
 
 @router.get(
@@ -111,13 +105,18 @@ def revisions(job_id: str, state: State) -> list[RevisionOut]:
 )
 def edit(job_id: str, body: EditsIn, state: State, _principal: Editor, response: Response) -> RevisionOut:
     """Swap shots, trim, rewrite sentences. The result is a new draft revision; render it to see it."""
-    edits = [e.model_dump(by_alias=True, exclude_none=True) for e in body.edits]
     with transaction(state.db.sessions) as session:
         base = _revision(session, job_id, body.base_revision)
-        check_edits(session, base.timeline, body.edits)
-        new_timeline = apply_edits(dict(base.timeline), edits, lookup=library_shot_lookup(state.db))
+        new_timeline = apply_edits(
+            Timeline.from_json(base.timeline), body.edits, lookup=library_shot_lookup(state.db)
+        )
         revision = add_revision(
-            session, job_id, timeline=new_timeline, status=DRAFT, base_number=base.number, edits=edits
+            session,
+            job_id,
+            timeline=new_timeline.to_json(),
+            status=DRAFT,
+            base_number=base.number,
+            edits=edits_to_json(body.edits),
         )
     response.headers["Location"] = f"/v1/jobs/{job_id}/timeline?revision={revision.number}"
     return RevisionOut.of(revision)

@@ -29,22 +29,39 @@ def _apply_text(source: Source, text: SourceText) -> None:
     source.description = text.description or ""
     source.tags = list(text.tags)
     source.language = text.language
-    source.license = text.license or "unknown"
-    source.attribution = text.attribution or ""
-    source.source_url = text.source_url or ""
+    update_credits(source, text)
     source.text_digest = text.digest()
+
+
+def update_credits(source: Source, text: SourceText) -> bool:
+    """Apply what does not change shot texts (licence, attribution, source URL, manifest fields).
+
+    For a file whose text digest is unchanged; returns True when anything changed.
+    """
+    before = (source.license, source.attribution, source.source_url, source.manifest_fields)
+    manifest_fields = text.manifest_fields.to_json() if text.manifest_fields is not None else {}
+    after = (text.license or "unknown", text.attribution or "", text.source_url or "", manifest_fields)
+    if before == after:
+        return False
+    source.license, source.attribution, source.source_url, source.manifest_fields = after
+    return True
 
 
 def _replacement_source(
     session: Session, discovered: DiscoveredFile, outcome: FileOutcome, analyzer_version: str, status: str
 ) -> Source:
-    """Delete what was stored for the path (shots and vectors cascade) and start its new row."""
+    """Delete what was stored for the path (shots and vectors cascade) and start its new row.
+
+    What manifests said about the file is carried over (a failed file keeps it for its next run).
+    """
     path = str(discovered.path)
     old = source_by_path(session, path)
+    manifest_fields = dict(old.manifest_fields) if old is not None else {}
     if old is not None:
         session.delete(old)
         session.flush()
     return Source(
+        manifest_fields=manifest_fields,
         path=path,
         library_root=str(discovered.root),
         rel_path=discovered.rel_path,

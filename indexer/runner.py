@@ -13,7 +13,6 @@ import json
 import logging
 import multiprocessing
 import time
-from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
@@ -26,9 +25,17 @@ from indexer.analysis_types import AnalysisOptions
 from indexer.discover import DiscoveredFile, content_fingerprint, scan_library
 from indexer.file_worker import FileJob, FileOutcome, process_file
 from indexer.keyframe_store import KeyframeStore
+from indexer.library_manifests import LibraryManifests, load_manifests, manifest_files, remembered_fields
 from indexer.library_scope import library_folders, report_refused, sources_outside
-from indexer.library_text import Manifest, SourceText, build_source_text, load_manifest
-from indexer.library_writer import refresh_text, shot_ids_for, unsigned64, write_failed, write_indexed
+from indexer.library_text import SourceText, build_source_text
+from indexer.library_writer import (
+    refresh_text,
+    shot_ids_for,
+    unsigned64,
+    update_credits,
+    write_failed,
+    write_indexed,
+)
 from indexer.near_duplicates import group_near_duplicates
 from indexer.progress import ProgressSink, SilentProgress
 from indexer.shot_vectors import text_vectors, visual_vectors
@@ -110,19 +117,19 @@ def analyzer_version(settings: Settings) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def _load_manifests(paths: Iterable[Path], report: IndexReport) -> Manifest | None:
-    merged: Manifest | None = None
-    for path in paths:
-        if not path.is_file():
-            raise InputError(f"manifest not found: {path}", code="manifest_not_found")
-        manifest = load_manifest(path)
-        report.manifest_problems.extend(f"{path}: {problem}" for problem in manifest.problems)
-        merged = manifest if merged is None else merged.merged_with(manifest)
-    return merged
+def _library_manifests(
+    settings: Settings, db: Database, request: IndexRequest, roots: list[Path], report: IndexReport
+) -> LibraryManifests:
+    """The given manifests, those the library holds (found by name), and what earlier manifests said."""
+    explicit, found = manifest_files(request.manifests, roots, settings.library_roots)
+    current = load_manifests(explicit, found, report.manifest_problems)
+    with db.sessions() as session:
+        remembered = remembered_fields(session, roots)
+    return LibraryManifests(current, remembered)
 
 
 def _source_text(
-    found: DiscoveredFile, manifest: Manifest | None, tags: dict[str, str], cues: list[Cue]
+    found: DiscoveredFile, manifest: LibraryManifests, tags: dict[str, str], cues: list[Cue]
 ) -> SourceText:
     return build_source_text(
         found.path, root=found.root, manifest=manifest, container_tags=tags, embedded_subtitles=cues
@@ -138,7 +145,7 @@ class _Run:
     report: IndexReport
     keyframes: KeyframeStore
     version: str
-    manifest: Manifest | None
+    manifest: LibraryManifests
 
     def classify(
         self, found: list[DiscoveredFile], full: bool
@@ -173,6 +180,7 @@ class _Run:
                 cues = [Cue(float(c[0]), float(c[1]), str(c[2])) for c in source.embedded_subtitles]  # type: ignore[arg-type]
                 text = _source_text(item, self.manifest, dict(source.container_tags), cues)
                 if text.digest() == source.text_digest:
+                    update_credits(source, text)  # a licence or attribution may have changed
                     continue
                 refresh_text(session, source, text)
                 vectors = text_vectors(self.channels.text, {shot.id: shot.text for shot in source.shots})
@@ -319,7 +327,7 @@ def run_index(
         report=report,
         keyframes=KeyframeStore(settings.keyframe_dir),
         version=analyzer_version(settings),
-        manifest=_load_manifests(request.manifests, report),
+        manifest=_library_manifests(settings, db, request, roots, report),
     )
     scan = scan_library(roots, allowed_roots=settings.library_roots)
     found = scan.files

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,6 +24,27 @@ class TextFields:
     license: str | None = None
     attribution: str | None = None
     source: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """The given (non-empty) fields of :class:`TextFields` as a JSON-ready dict (tags as a list)."""
+        data: dict[str, object] = {}
+        for item in fields(TextFields):
+            value = getattr(self, item.name)
+            if value:
+                data[item.name] = list(value) if isinstance(value, tuple) else value
+        return data
+
+    @staticmethod
+    def from_json(data: Mapping[str, object]) -> TextFields:
+        """Read back what :meth:`to_json` wrote (unknown keys and unusable values are ignored)."""
+        return fields_from_mapping(data)[0]
+
+    def over(self, earlier: TextFields) -> TextFields:
+        """Return these fields with each one not given here taken from ``earlier``."""
+        values = {
+            item.name: getattr(self, item.name) or getattr(earlier, item.name) for item in fields(TextFields)
+        }
+        return TextFields(**values)
 
 
 _KEY_ALIASES: dict[str, str] = {

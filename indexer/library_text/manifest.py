@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Protocol
 
 from indexer.library_text.fields import TextFields, fields_from_mapping
 from indexer.library_text.manifest_rows import ManifestProblem, csv_rows, json_rows
@@ -17,6 +18,14 @@ from montage.errors import InputError
 
 MANIFEST_NAMES = ("manifest.csv", "manifest.json")
 """File names (compared case-insensitively) under which a library folder's manifest is found."""
+
+
+class ManifestLookup(Protocol):
+    """Anything that says what manifests say about a video: a :class:`Manifest`, or several with memory."""
+
+    def get(self, video_path: Path) -> TextFields | None:
+        """Return the manifest fields of a video, or None when no manifest lists it."""
+        ...
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from indexer.library_text.container_tags import fields_from_container_tags
 from indexer.library_text.fields import TextFields
-from indexer.library_text.manifest import Manifest
+from indexer.library_text.manifest import ManifestLookup
 from indexer.library_text.name_words import name_words
 from indexer.library_text.options import LibraryTextOptions
 from indexer.library_text.sidecars import SidecarText, read_sidecars
@@ -62,6 +62,8 @@ class SourceText:
     file_name: str = ""
     warnings: tuple[str, ...] = ()
     """Problems met while reading sidecars (not part of the digest)."""
+    manifest_fields: TextFields | None = None
+    """What manifests say about this video (stored, so a later run without them keeps it; not digested)."""
 
     def digest(self) -> str:
         """Return a stable sha256 (hex) of everything that feeds shot texts (changes iff they may change)."""
@@ -166,6 +168,7 @@ def merge_source_text(
         subtitles=subtitles,
         file_name=file_name,
         warnings=sidecar.warnings,
+        manifest_fields=TextFields().over(manifest_entry) if manifest_entry is not None else None,
     )
 
 
@@ -173,7 +176,7 @@ def build_source_text(
     video_path: Path,
     *,
     root: Path | None = None,
-    manifest: Manifest | None = None,
+    manifest: ManifestLookup | None = None,
     container_tags: Mapping[str, str] | None = None,
     embedded_subtitles: Sequence[Cue] = (),
     options: LibraryTextOptions | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from montage.db.base import Base
@@ -49,6 +49,10 @@ class Source(Base):
     source_url: Mapped[str] = mapped_column(Text, default="")
     container_tags: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     embedded_subtitles: Mapped[list[list[object]]] = mapped_column(JSON, default=list)
+    manifest_fields: Mapped[dict[str, object]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'")
+    )
+    """What the library's manifests said about the file; kept until a newer manifest changes it."""
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     shots: Mapped[list[Shot]] = relationship(

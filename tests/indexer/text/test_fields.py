@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexer.library_text.fields import canonical_key, fields_from_mapping, parse_tags
+from indexer.library_text.fields import TextFields, canonical_key, fields_from_mapping, parse_tags
 
 
 def test_parse_tags_forms() -> None:
@@ -31,3 +31,13 @@ def test_fields_from_mapping_keeps_good_fields_and_reports_bad_ones() -> None:
     assert any(p.startswith("language ignored") for p in problems)
     assert any(p.startswith("attribution ignored") for p in problems)
     assert fields_from_mapping({"lang": "pt_BR"})[0].language == "pt-br"
+
+
+def test_json_round_trip_and_over() -> None:
+    fields = TextFields(title="Harbour", tags=("boat", "sea"), license="CC0-1.0")
+    assert fields.to_json() == {"title": "Harbour", "tags": ["boat", "sea"], "license": "CC0-1.0"}
+    assert TextFields.from_json(fields.to_json()) == fields
+    earlier = TextFields(title="Old", description="Boats.", attribution="Jane")
+    assert fields.over(earlier) == TextFields(
+        title="Harbour", description="Boats.", tags=("boat", "sea"), license="CC0-1.0", attribution="Jane"
+    )

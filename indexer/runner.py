@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
 import time
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -41,6 +41,7 @@ from indexer.progress import ProgressSink, SilentProgress
 from indexer.shot_vectors import text_vectors, visual_vectors
 from indexer.subtitles import Cue
 from indexer.vector_sync import ChannelSync, sync_vector_indexes
+from indexer.worker_pool import WorkerPool, completed
 from montage.config import Settings
 from montage.db.database import Database
 from montage.db.models import Shot, Source
@@ -228,14 +229,17 @@ class _Run:
         self.report.shots_written += len(ids)
         self.report.media_seconds += outcome.info.duration_s or 0.0
 
-    def analyse(self, todo: list[DiscoveredFile]) -> None:
-        """Analyse files in worker processes and store each result as it arrives."""
+    def analyse(self, todo: list[DiscoveredFile], should_stop: Callable[[], bool] | None = None) -> None:
+        """Analyse files in worker processes and store each result as it arrives.
+
+        Raises :class:`IndexStopped` soon after ``should_stop()`` turns true; any exception (SIGTERM made
+        one by the CLI, a cancelled job) terminates the workers at once. Files stored so far stay stored.
+        """
         options = analysis_options(self.settings)
         pending = list(todo)
         self.progress.start(len(todo), "indexing")
         while pending:
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=self.settings.index.workers, mp_context=context) as pool:
+            with WorkerPool(self.settings.index.workers) as pool:
                 futures: dict[Future[FileOutcome], DiscoveredFile] = {
                     pool.submit(
                         process_file, FileJob(item.path, options, self.settings.index.probe_timeout_s)
@@ -243,7 +247,7 @@ class _Run:
                     for item in pending
                 }
                 pending = []
-                for future in as_completed(futures):
+                for future in completed(futures, should_stop):
                     item = futures[future]
                     try:
                         outcome = future.result()
@@ -309,8 +313,13 @@ def run_index(
     channels: Channels,
     request: IndexRequest,
     progress: ProgressSink | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> IndexReport:
-    """Index the requested paths incrementally and bring the FAISS indexes up to date."""
+    """Index the requested paths incrementally and bring the FAISS indexes up to date.
+
+    ``should_stop`` is asked while files are analysed; once it answers true the workers are terminated
+    and :class:`IndexStopped` is raised. Files stored so far stay, so the next run resumes.
+    """
     started = time.perf_counter()
     roots = [path.expanduser().resolve() for path in request.paths]
     for root in roots:
@@ -336,7 +345,7 @@ def run_index(
     todo, unchanged = run.classify(found, request.full)
     report.unchanged = len(unchanged)
     run.refresh_unchanged_text(unchanged)
-    run.analyse(todo)
+    run.analyse(todo, should_stop)
     run.delete_missing(roots)
     run.regroup_duplicates()
     run.prune_keyframes()

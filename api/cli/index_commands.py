@@ -11,6 +11,7 @@ from rich.table import Table
 
 from api.cli.context import CliContext, console, fail
 from api.cli.rich_progress import RichProgress
+from api.cli.termination import TERMINATED_EXIT_CODE, Terminated, sigterm_raises
 from indexer.runner import IndexRequest, run_index
 from montage.errors import MontageError
 from montage.retrieval.shot_search import search_shots
@@ -24,10 +25,14 @@ def index_command(
     full: Annotated[bool, typer.Option("--full", help="Re-analyse unchanged files too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Index footage: new, changed and deleted files are handled; unchanged files are skipped."""
+    """Index footage: new, changed and deleted files are handled; unchanged files are skipped.
+
+    SIGTERM (or Ctrl-C) stops the run and its worker processes; files finished by then stay indexed and
+    the same command run again resumes with the rest.
+    """
     ctx = CliContext()
     try:
-        with RichProgress() as progress:
+        with sigterm_raises(), RichProgress() as progress:
             report = run_index(
                 ctx.settings,
                 ctx.db,
@@ -37,6 +42,11 @@ def index_command(
             )
     except MontageError as exc:
         fail(exc, as_json=as_json)
+    except Terminated:
+        console.print(
+            "[yellow]stopped by SIGTERM[/]: finished files are stored; run the same command to resume"
+        )
+        raise typer.Exit(TERMINATED_EXIT_CODE) from None
     if as_json:
         print(json.dumps(report.to_json(), indent=2, default=str))
         return

@@ -52,6 +52,7 @@ def run_worker(settings: Settings, service: ServiceSettings, *, stop: threading.
             beacon.beat()
     finally:
         log.info("worker stopping", extra={"worker_id": runtime.worker_id})
+        runtime.stopping.set()
         sweeper.stop()
         worker.stop(timeout=10_000)
         beacon.clear()

@@ -17,7 +17,7 @@ from api.jobs.handlers.reindex import run_reindex_job
 from api.jobs.handlers.render import run_render_job
 from api.jobs.handlers.video import run_video_job
 from api.jobs.payloads import RenderJobPayload
-from api.jobs.reporting import Heartbeat, JobCancelled, JobReporter
+from api.jobs.reporting import Heartbeat, JobCancelled, JobReporter, WorkerStopping
 from api.jobs.repository import Claim, claim_job, fail_job, finish_job
 from api.jobs.revisions import RENDER_FAILED
 from api.jobs.runtime import WorkerRuntime
@@ -81,6 +81,9 @@ def execute_job(runtime: WorkerRuntime, job_id: str) -> str | None:
             )
             log.info("job cancelled", extra={"job_id": job_id})
             return status
+        except WorkerStopping as exc:  # the service is shutting down: the job runs again after a restart
+            log.info("job stopped with its worker; requeued", extra={"job_id": job_id})
+            return _fail(runtime, claim, "worker_stopped", str(exc), retry=True, status=states.FAILED)
         except MontageError as exc:
             if reporter.should_cancel():
                 return _fail(

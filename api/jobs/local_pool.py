@@ -70,7 +70,8 @@ class LocalWorkerPool:
         self._sweeper.start()
 
     def stop(self) -> None:
-        """Stop taking jobs and wait briefly for the threads (running jobs keep beating until then)."""
+        """Stop taking jobs, ask running re-indexes to stop, and wait briefly for the threads."""
+        self.runtime.stopping.set()
         self._sweeper.stop()
         for _ in self._threads:
             self._queue.put(_STOP)

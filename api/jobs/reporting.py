@@ -14,6 +14,10 @@ class JobCancelled(Exception):
     """Raised inside a job when cancellation was asked (or the job was taken away from this worker)."""
 
 
+class WorkerStopping(Exception):
+    """Raised inside a job that stopped early because its worker process is shutting down."""
+
+
 class JobReporter:
     """A ``StageProgress`` (call it with stage and fraction), a ``ShouldCancel`` and an indexer ProgressSink.
 

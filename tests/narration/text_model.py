@@ -38,7 +38,7 @@ def text_embedder() -> TextEmbedder:
     """montage's own text encoder when that module is present, else the same model loaded here."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
-        from montage.embedding import EmbeddingOptions, load_text_encoder  # type: ignore[attr-defined]
+        from montage.embedding import EmbeddingOptions, load_text_encoder
     except ImportError:
         return _SentenceTransformerEmbedder()
     encoder: TextEmbedder = load_text_encoder(EmbeddingOptions())

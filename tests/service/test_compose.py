@@ -41,7 +41,7 @@ def test_the_services_are_all_there(compose: dict[str, object]) -> None:
     assert set(services) == {"api", "worker", "postgres", "redis", "migrate"}
     assert services["api"]["command"] == ["montage", "serve", "--host", "0.0.0.0", "--port", "8000"]
     assert services["worker"]["command"] == ["montage", "worker"]
-    assert services["migrate"]["command"] == ["alembic", "upgrade", "head"]
+    assert services["migrate"]["command"] == ["montage", "db", "upgrade"]
     assert services["migrate"]["restart"] == "no"
     for name in ("api", "worker"):
         depends = services[name]["depends_on"]
@@ -95,11 +95,12 @@ def test_dockerfile_installs_what_the_service_runs() -> None:
         "ffmpeg",
         "espeak-ng",
         "-c constraints.txt",
-        "pip install -c constraints.txt -e .",
+        "pip install -c constraints.txt -c requirements.lock .",
         "EXPOSE 8000",
     ):
         assert needle in dockerfile, needle
-    for path in ("migrations", "montage", "indexer", "api", "alembic.ini"):
+    assert "pip install -e" not in dockerfile  # a regular install: the wheel carries the migrations
+    for path in ("migrations", "montage", "indexer", "api"):
         assert f"COPY {path}" in dockerfile, path
     ignored = (REPO / ".dockerignore").read_text().split()
     assert ".venv" in ignored and ".git" in ignored

@@ -35,7 +35,7 @@ def app_and_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[obje
 
 
 def _exercise(operation: Any, headers: dict[str, str], excluded: list[Any]) -> None:
-    @given(case=operation.as_strategy())  # type: ignore[attr-defined]
+    @given(case=operation.as_strategy())
     @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def exercise(case: object) -> None:
         case.call_and_validate(headers=headers, excluded_checks=excluded)  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from montage.anchors.chinese_entities import (
     contains_on_boundaries,
@@ -32,6 +33,8 @@ SENTENCE_KEYPHRASES = 5
 """Keyphrases kept per sentence at most."""
 _CANDIDATE_KEYPHRASES = 60
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_CHECK_EVERY = 50
+"""Script lines or paragraphs handled between two calls of the checkpoint."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ def _chinese_names(
     )
 
 
+@lru_cache(maxsize=1024)
 def _stems(text: str) -> tuple[str, ...]:
     return tuple(light_stem(word) for word in _WORD.findall(text.lower()))
 
@@ -112,23 +116,31 @@ def sentence_salience(line: ScriptSentence, entities: int, numbers: int, keyphra
     return max(0.0, min(1.0, 0.6 * line.salience + 0.25 * density + 0.15 * position))
 
 
-def extract_anchors(script: NarrationScript, article: Article) -> Anchors:
+def extract_anchors(
+    script: NarrationScript, article: Article, *, checkpoint: Callable[[], None] | None = None
+) -> Anchors:
     """Find the topic, keyphrases, people, organisations, places and numbers of a narration.
 
     Document-level lists come from the whole article; ``sentences`` has one entry per script line (title
     line included) with the anchors that line mentions; ``numbers`` are those of the script lines.
-    Deterministic.
+    Deterministic. ``checkpoint`` is called between steps and every few dozen paragraphs; it stops the
+    run by raising (a cancelled job).
     """
+    step = checkpoint or (lambda: None)
     language = article.language or script.language
     tools = _tools(language)
     body = [sentence.text for sentence in article.sentences]
     title = (article.title or "").strip()
     candidates = tools.keyphrases(body, title)
+    step()
     people, organisations, places, mentions = tools.names(body)
+    step()
 
     sentences: list[SentenceAnchors] = []
     numbers: list[NumberMention] = []
-    for line in script.sentences:
+    for position, line in enumerate(script.sentences):
+        if position % _CHECK_EVERY == 0:
+            step()
         phrases = [k.text for k in candidates if tools.contains(line.text, k.text)][:SENTENCE_KEYPHRASES]
         if not phrases:
             phrases = [k.text for k in tools.keyphrases([line.text], "")[:2]]
@@ -145,7 +157,9 @@ def extract_anchors(script: NarrationScript, article: Article) -> Anchors:
         topic = title or (_first_words(body[0], language) if body else "")
 
     gists: list[str] = []
-    for paragraph in article.paragraphs:
+    for position, paragraph in enumerate(article.paragraphs):
+        if position % _CHECK_EVERY == 0:
+            step()
         text = " ".join(sentence.text for sentence in paragraph.sentences) or paragraph.text
         top = [k.text for k in candidates if tools.contains(text, k.text)][:3]
         gists.append(tools.gist_separator.join(top) if top else _first_words(text, language))

@@ -7,7 +7,7 @@ TF-IDF over jieba terms is blended in for Chinese/Japanese (``lexical_weight_cjk
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,11 +57,34 @@ def blend_similarity(
     return result
 
 
+EMBED_CHUNK = 64
+"""Texts embedded between two checkpoints (about half a second of CPU with the default model)."""
+
+
+def embed_with_checkpoints(
+    texts: Sequence[str], embedder: TextEmbedder, checkpoint: Callable[[], None] | None = None
+) -> NDArray[np.float32]:
+    """Embed ``texts`` ``EMBED_CHUNK`` at a time, calling ``checkpoint`` (which may raise) before each."""
+    parts: list[NDArray[np.float32]] = []
+    for start in range(0, len(texts), EMBED_CHUNK):
+        if checkpoint is not None:
+            checkpoint()
+        parts.append(embedder.embed_texts(list(texts[start : start + EMBED_CHUNK])).astype(np.float32))
+    if not parts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.concatenate(parts).astype(np.float32)
+
+
 def sentence_graph(
-    texts: Sequence[str], embedder: TextEmbedder, language: str, options: NarrationOptions
+    texts: Sequence[str],
+    embedder: TextEmbedder,
+    language: str,
+    options: NarrationOptions,
+    *,
+    checkpoint: Callable[[], None] | None = None,
 ) -> SentenceGraph:
-    """Embed the texts (one batch) and build their :class:`SentenceGraph`."""
-    vectors = embedder.embed_texts(list(texts)).astype(np.float32)
+    """Embed the texts and build their :class:`SentenceGraph` (``checkpoint`` runs between chunks)."""
+    vectors = embed_with_checkpoints(texts, embedder, checkpoint)
     embedding_similarity: NDArray[np.float32] = (vectors @ vectors.T).astype(np.float32)
     lexical = tfidf_similarity(texts)
     similarity = blend_similarity(embedding_similarity, lexical, lexical_weight_for(language, options))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -9,6 +11,7 @@ from montage.article import Article
 from montage.embedding.protocol import TextEmbedder
 from montage.errors import InputError
 from montage.narration.centrality import lexrank_centrality
+from montage.narration.graph_bound import graph_members
 from montage.narration.options import NarrationOptions
 from montage.narration.position_prior import position_prior
 from montage.narration.script import NarrationScript, ScriptSentence
@@ -18,14 +21,24 @@ from montage.narration.speech_time import estimate_speech_seconds, target_second
 
 
 def sentence_salience(
-    similarity: NDArray[np.float32], paragraph_indexes: list[int], options: NarrationOptions
+    similarity: NDArray[np.float32], prior: NDArray[np.float64], options: NarrationOptions
 ) -> NDArray[np.float64]:
     """Salience in [0, 1]: LexRank centrality blended with the position prior (``position_prior_weight``)."""
     weight = options.position_prior_weight
-    return (1.0 - weight) * lexrank_centrality(similarity) + weight * position_prior(paragraph_indexes)
+    return (1.0 - weight) * lexrank_centrality(similarity) + weight * prior
 
 
-def summarize_article(article: Article, embedder: TextEmbedder, options: NarrationOptions) -> NarrationScript:
+def _no_checkpoint() -> None:
+    return None
+
+
+def summarize_article(
+    article: Article,
+    embedder: TextEmbedder,
+    options: NarrationOptions,
+    *,
+    checkpoint: Callable[[], None] | None = None,
+) -> NarrationScript:
     """Choose the article sentences to narrate within the target length, in their original order.
 
     Salience is LexRank centrality over sentence embeddings (blended with TF-IDF similarity for Chinese)
@@ -33,20 +46,34 @@ def summarize_article(article: Article, embedder: TextEmbedder, options: Narrati
     lands within about one sentence of the target). The title, when kept, is the first line and counts
     against the budget. Deterministic for a given article, model and options.
 
+    A long article's graph holds only its ``GRAPH_SENTENCES_MAX`` likeliest sentences (see
+    :mod:`montage.narration.graph_bound`), so the time grows about linearly with the article's length.
+    ``checkpoint`` is called between chunks of work (at least once a second or so); it stops the run by
+    raising (a cancelled job).
+
     Raises :class:`InputError` when the article has no sentences.
     """
     sentences = [sentence for sentence in article.sentences if sentence.text.strip()]
     if not sentences:
         raise InputError("the article has no sentences to narrate", code="empty_article")
+    step = checkpoint or _no_checkpoint
+    prior = position_prior([sentence.paragraph_index for sentence in sentences])
+    members = graph_members([sentence.text for sentence in sentences], prior, options.position_prior_weight)
+    sentences = [sentences[i] for i in members]
+    prior = prior[members]
+    step()
     language = article.language
     budget_seconds = target_seconds(language, options)
     title = (article.title or "").strip()
     title_line = title if options.keep_title and title else None
 
     texts = [sentence.text for sentence in sentences]
-    full_graph = sentence_graph([*texts, title_line] if title_line else texts, embedder, language, options)
+    full_graph = sentence_graph(
+        [*texts, title_line] if title_line else texts, embedder, language, options, checkpoint=step
+    )
+    step()
     graph = full_graph.restricted(len(texts))
-    salience = sentence_salience(graph.similarity, [s.paragraph_index for s in sentences], options)
+    salience = sentence_salience(graph.similarity, prior, options)
     costs = [estimate_speech_seconds(text, language, options) for text in texts]
 
     lines: list[ScriptSentence] = []

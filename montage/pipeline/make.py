@@ -8,7 +8,7 @@ cancelled run leaves no partial files behind.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,10 +49,14 @@ class _Clock:
     should_cancel: ShouldCancel | None
     seconds: dict[str, float]
 
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
+    def checkpoint(self) -> None:
+        """Raise :class:`CancelledError` when the run should stop (called inside long stages too)."""
         if self.should_cancel is not None and self.should_cancel():
             raise CancelledError("the job was cancelled")
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self.checkpoint()
         if self.progress is not None:
             self.progress(name, 0.0)
         started = time.perf_counter()
@@ -74,16 +78,23 @@ def read_article(request: MakeRequest, settings: Settings) -> Article:
 
 
 def write_script(
-    article: Article, request: MakeRequest, settings: Settings, channels: Channels
+    article: Article,
+    request: MakeRequest,
+    settings: Settings,
+    channels: Channels,
+    checkpoint: Callable[[], None] | None = None,
 ) -> NarrationScript:
-    """Stage 2: the narration script within the target length (extractive, optionally LLM-polished)."""
+    """Stage 2: the narration script within the target length (extractive, optionally LLM-polished).
+
+    ``checkpoint`` is called inside the stage and raises to stop it (a cancelled job).
+    """
     update: dict[str, object] = {}
     if request.duration_s is not None:
         update = {"target_duration_s": request.duration_s, "target_words": None}
     elif request.words is not None:
         update = {"target_words": request.words, "target_duration_s": None}
     options = settings.narration.model_copy(update=update)
-    script = summarize_article(article, channels.text, options)
+    script = summarize_article(article, channels.text, options, checkpoint=checkpoint)
     if options.llm.enabled:
         script = rewrite_with_llm(script, options.llm, options)
     return script
@@ -160,10 +171,10 @@ def make_video(
     with clock.stage("article"):
         article = read_article(request, settings)
     with clock.stage("narration"):
-        script = write_script(article, request, settings, channels)
+        script = write_script(article, request, settings, channels, clock.checkpoint)
         warnings.extend(script.warnings)
     with clock.stage("anchors"):
-        anchors = extract_anchors(script, article)
+        anchors = extract_anchors(script, article, checkpoint=clock.checkpoint)
     with clock.stage("speech"):
         audio = speak(script, request, settings)
         slots = narration_slots(script, anchors, audio)

@@ -28,7 +28,8 @@ import wave
 from pathlib import Path
 from typing import Any
 
-from montage.render import RenderOptions, render_timeline
+from montage.options.render import RenderOptions
+from montage.render.render_timeline import render_timeline
 from montage.timeline import (
     CandidateShot,
     Slot,

@@ -1,6 +1,5 @@
-"""Text tools shared by narration, anchors and retrieval: tokenizer, stemming, stopwords, TF-IDF."""
+"""Text tools shared by narration, anchors and retrieval: tokenizer, stemming, stopwords, TF-IDF.
 
-from montage.relevance.tfidf import tfidf_matrix, tfidf_similarity
-from montage.relevance.tokenizer import tokenize
-
-__all__ = ["tfidf_matrix", "tfidf_similarity", "tokenize"]
+Import names from the modules that define them: this file stays empty, so importing one module of the
+package loads no other.
+"""

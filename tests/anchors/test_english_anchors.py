@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from montage.anchors import NumberMention, extract_anchors
 from montage.anchors.english_entities import extract_english_entities, mentioned_entities
+from montage.anchors.extract import extract_anchors
+from montage.anchors.model import NumberMention
 from montage.article import Article
 from montage.embedding.protocol import TextEmbedder
 from montage.narration import NarrationOptions, summarize_article

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from montage.render import RenderOptions, render_timeline
+from montage.options.render import RenderOptions
+from montage.render.render_timeline import render_timeline
 from montage.timeline import NarrationClip, Segment, ShotUse, Timeline
 
 from .media import audio_mono, make_clip, make_tone

@@ -8,8 +8,12 @@ import numpy as np
 import pytest
 
 from montage.errors import InputError, ModelUnavailableError
-from montage.fallback import DiffusersGenerator, FallbackOptions, TitleCardGenerator, fallback_generator
-from montage.render import RenderOptions, render_timeline
+from montage.fallback.diffusers_generator import DiffusersGenerator
+from montage.fallback.select import fallback_generator
+from montage.fallback.title_card import TitleCardGenerator
+from montage.options.fallback import FallbackOptions
+from montage.options.render import RenderOptions
+from montage.render.render_timeline import render_timeline
 
 from .media import duration_of, frame_rgb, make_tone, probe
 from .single_shot import one_shot_timeline

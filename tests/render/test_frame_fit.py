@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from montage.render import RenderOptions, render_timeline
+from montage.options.render import RenderOptions
+from montage.render.render_timeline import render_timeline
 
 from .media import frame_rgb, make_clip, make_tone, probe
 from .single_shot import one_shot_timeline

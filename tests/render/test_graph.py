@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from montage.fallback import TitleCardGenerator
 from montage.fallback.filter_escaping import escape_option_value
-from montage.render import RenderOptions, plan_render
+from montage.fallback.title_card import TitleCardGenerator
+from montage.options.render import RenderOptions
 from montage.render.graph import Chain, FilterGraph, f
+from montage.render.plan import plan_render
 
 from .media import duration_of, make_tone, run
 from .single_shot import one_shot_timeline

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from montage.errors import MediaError
-from montage.fallback import TitleCardGenerator
-from montage.render import RenderOptions, render_timeline
+from montage.fallback.title_card import TitleCardGenerator
+from montage.options.render import RenderOptions
+from montage.render.render_timeline import render_timeline
 from montage.timeline import ShotUse
 
 from .conftest import Library, make_timeline

@@ -9,14 +9,10 @@ import pytest
 from pydantic import ValidationError
 
 from montage.embedding.protocol import TextEmbedder
-from montage.retrieval import (
-    CandidateFeatures,
-    KeywordIndex,
-    RelevanceWeights,
-    SentenceQuery,
-    score_candidate,
-    score_candidates,
-)
+from montage.options.relevance import RelevanceWeights
+from montage.retrieval.bm25 import KeywordIndex
+from montage.retrieval.features import CandidateFeatures, SentenceQuery
+from montage.retrieval.scoring import score_candidate, score_candidates
 
 SHOTS = {
     1: "Aerial view of the Thames Barrier gates closing on the river in London",

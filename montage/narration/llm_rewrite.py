@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 
-from montage.narration.options import LLMOptions, NarrationOptions
 from montage.narration.script import NarrationScript, ScriptSentence
 from montage.narration.speech_time import estimate_speech_seconds
+from montage.options.narration import LLMOptions, NarrationOptions
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from montage.embedding.protocol import TextEmbedder
 from montage.narration.language import counts_characters
-from montage.narration.options import NarrationOptions
+from montage.options.narration import NarrationOptions
 from montage.relevance.tfidf import tfidf_similarity
 
 

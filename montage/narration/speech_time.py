@@ -6,7 +6,7 @@ import math
 import re
 
 from montage.narration.language import counts_characters
-from montage.narration.options import NarrationOptions
+from montage.options.narration import NarrationOptions
 
 _NUMBER = re.compile(r"\d[\d,.]*")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")

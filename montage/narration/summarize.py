@@ -12,12 +12,12 @@ from montage.embedding.protocol import TextEmbedder
 from montage.errors import InputError
 from montage.narration.centrality import lexrank_centrality
 from montage.narration.graph_bound import graph_members
-from montage.narration.options import NarrationOptions
 from montage.narration.position_prior import position_prior
 from montage.narration.script import NarrationScript, ScriptSentence
 from montage.narration.selection import AlreadySaid, SelectionBudget, select_sentences
 from montage.narration.similarity import sentence_graph
 from montage.narration.speech_time import estimate_speech_seconds, target_seconds
+from montage.options.narration import NarrationOptions
 
 
 def sentence_salience(

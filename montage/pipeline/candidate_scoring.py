@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from montage.options.relevance import RelevanceWeights
 from montage.retrieval.candidates import CandidatePool, ShotFacts
 from montage.retrieval.features import SentenceQuery
 from montage.retrieval.ranking import rank_pool
-from montage.retrieval.weights import RelevanceWeights
 from montage.timeline.plan_inputs import CandidateShot
 
 

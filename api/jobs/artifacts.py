@@ -2,11 +2,13 @@
 
 A render writes into ``videos/<job>/.staging-r<N>`` and, only when it completed, the folder is renamed to
 ``videos/<job>/r<N>``: a worker killed mid-render leaves nothing half-written where the API looks.
-The staging folder is kept between attempts so a retried render can reuse what the pipeline checkpointed.
+The staging folder is kept between attempts so a retried render can reuse what the pipeline checkpointed,
+and removed when the job ends without publishing (cancelled, or failed for good).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -33,17 +35,31 @@ def video_root(artifact_dir: Path, job_id: str) -> Path:
     return artifact_dir / "videos" / job_id
 
 
+def staging_path(artifact_dir: Path, job_id: str, revision: int) -> Path:
+    """Where a render of ``revision`` writes before it is published (not created)."""
+    return video_root(artifact_dir, job_id) / f".staging-r{revision}"
+
+
 def staging_dir(artifact_dir: Path, job_id: str, revision: int) -> Path:
     """The folder a render of ``revision`` writes into (created).
 
     Hidden sub-folders left there by a killed attempt (the pipeline's own work folders) are removed.
     """
-    path = video_root(artifact_dir, job_id) / f".staging-r{revision}"
+    path = staging_path(artifact_dir, job_id, revision)
     path.mkdir(parents=True, exist_ok=True)
     for leftover in path.iterdir():
         if leftover.name.startswith(".") and leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
     return path
+
+
+def discard_staging(artifact_dir: Path, job_id: str, revision: int) -> None:
+    """Remove the staging folder of a render that will not be published, and the job's folder if that
+    leaves it empty (a cancelled or failed first render)."""
+    root = video_root(artifact_dir, job_id)
+    shutil.rmtree(staging_path(artifact_dir, job_id, revision), ignore_errors=True)
+    with contextlib.suppress(OSError):  # missing, or it holds published revisions
+        root.rmdir()
 
 
 def publish(staging: Path, artifact_dir: Path, job_id: str, revision: int) -> Path:

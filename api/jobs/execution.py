@@ -11,11 +11,11 @@ import logging
 
 from sqlalchemy import update
 
-from api.jobs import states
+from api.jobs import artifacts, states
 from api.jobs.handlers import Handler
 from api.jobs.handlers.reindex import run_reindex_job
 from api.jobs.handlers.render import run_render_job
-from api.jobs.handlers.video import run_video_job
+from api.jobs.handlers.video import FIRST_REVISION, run_video_job
 from api.jobs.payloads import RenderJobPayload
 from api.jobs.reporting import Heartbeat, JobCancelled, JobReporter, WorkerStopping
 from api.jobs.repository import Claim, claim_job, fail_job, finish_job
@@ -47,6 +47,15 @@ def _mark_render_failed(runtime: WorkerRuntime, claim: Claim) -> None:
         )
 
 
+def _discard_staging(runtime: WorkerRuntime, claim: Claim) -> None:
+    """A video or render job that ended without publishing leaves no staging folder behind."""
+    if claim.kind == states.VIDEO:
+        artifacts.discard_staging(runtime.settings.artifact_dir, claim.job_id, FIRST_REVISION)
+    elif claim.kind == states.RENDER:
+        payload = RenderJobPayload.model_validate(claim.payload)
+        artifacts.discard_staging(runtime.settings.artifact_dir, payload.video_job_id, payload.revision)
+
+
 def _fail(
     runtime: WorkerRuntime, claim: Claim, code: str, message: str, *, retry: bool, status: str
 ) -> str | None:
@@ -55,6 +64,7 @@ def _fail(
         runtime.enqueue(claim.job_id)
     elif outcome in states.TERMINAL:
         _mark_render_failed(runtime, claim)
+        _discard_staging(runtime, claim)
     return outcome
 
 

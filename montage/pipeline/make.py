@@ -20,6 +20,7 @@ from montage.article import Article, load_article
 from montage.config import Settings
 from montage.db.database import Database
 from montage.errors import InputError
+from montage.media.audio_check import require_audio
 from montage.narration import NarrationScript, rewrite_with_llm, summarize_article
 from montage.pipeline.candidate_scoring import rank_candidates
 from montage.pipeline.outputs import write_outputs
@@ -165,8 +166,8 @@ def make_video(
             "music_path": request.music_path or settings.render.music_path,
         }
     )
-    if render_options.music_path is not None and not Path(render_options.music_path).is_file():
-        raise InputError(f"music file not found: {render_options.music_path}", code="music_not_found")
+    if render_options.music_path is not None:
+        require_audio(Path(render_options.music_path))  # music_not_found / music_not_audio, before any work
     width, height = render_options.frame_size(request.aspect)
     with clock.stage("article"):
         article = read_article(request, settings)

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from api.service.app import create_app
 from api.service.settings import ServiceSettings
 from montage.config import Settings
+from tests.render.media import make_tone
 from tests.service.conftest import Keys, make_keys
 
 ARTICLE = "Divers found a wooden shipwreck off the coast. The hull is remarkably well preserved."
@@ -105,7 +106,7 @@ def test_music_must_stay_inside_library_roots(
     client: TestClient, keys: Keys, library_root: Path, tmp_path: Path
 ) -> None:
     (library_root / "music").mkdir()
-    (library_root / "music" / "bed.mp3").write_bytes(b"ID3")
+    make_tone(library_root / "music" / "bed.mp3", frequency=440, seconds=1.0)
     outside = tmp_path / "secret.mp3"
     outside.write_bytes(b"ID3")
     os.symlink(outside, library_root / "music" / "escape.mp3")

@@ -13,6 +13,7 @@ from api.service.library_paths import inside_library
 from api.service.schemas import ErrorOut, JobOut, VideoIn
 from api.service.submission import submit_job
 from montage.errors import InputError
+from montage.media.audio_check import require_audio
 
 router = APIRouter(prefix="/v1", tags=["videos"])
 
@@ -42,7 +43,11 @@ def video_payload(body: VideoIn, state: State) -> VideoJobPayload:
             "the article has no words (only spaces, punctuation or invisible characters)",
             code="article_empty",
         )
-    music = str(inside_library(body.music, state.settings.library_roots)) if body.music else None
+    music = None
+    if body.music:
+        music_path = inside_library(body.music, state.settings.library_roots)
+        require_audio(music_path)  # a text file or a silent video is refused now, not in the render
+        music = str(music_path)
     return VideoJobPayload(
         article=article,
         kind=body.kind,

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from montage.config import Settings
 from montage.db.session import make_engine, normalise_url
-from montage.embedding import clip_availability
+from montage.embedding.clip_weights import clip_availability
 from montage.search.vector_index import read_manifest
 from montage.speech import list_voices
 

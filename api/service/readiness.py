@@ -43,7 +43,8 @@ def _visual_channel(state: ServiceState) -> tuple[bool, str]:
             loaded.visual is not None,
             "available" if loaded.visual else f"unavailable: {loaded.visual_reason}",
         )
-    from montage.embedding import EmbeddingOptions, clip_availability
+    from montage.embedding.clip_weights import clip_availability
+    from montage.options.embedding import EmbeddingOptions
 
     clip = clip_availability(EmbeddingOptions.model_validate(state.settings.embedding))
     return clip.available, "available" if clip.available else f"unavailable: {clip.reason}"

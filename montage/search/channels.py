@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from montage.embedding import EmbeddingOptions, clip_availability, load_clip_encoder, load_text_encoder
+from montage.embedding.clip_encoder import load_clip_encoder
+from montage.embedding.clip_weights import clip_availability
 from montage.embedding.protocol import ImageTextEmbedder, TextEmbedder
+from montage.embedding.text_encoder import load_text_encoder
 from montage.errors import ModelUnavailableError
+from montage.options.embedding import EmbeddingOptions
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from montage.embedding import EmbeddingOptions, clip_availability, load_clip_encoder
+from montage.embedding.clip_encoder import load_clip_encoder
+from montage.embedding.clip_weights import clip_availability
 from montage.errors import ModelUnavailableError
+from montage.options.embedding import EmbeddingOptions
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LAION_REPO = "models--laion--CLIP-ViT-B-32-laion2B-s34B-b79K"
@@ -105,7 +107,8 @@ def test_check_imports_neither_torch_nor_open_clip(tmp_path: Path) -> None:
     code = (
         "import sys, time\n"
         "started = time.monotonic()\n"
-        "from montage.embedding import EmbeddingOptions, clip_availability\n"
+        "from montage.embedding.clip_weights import clip_availability\n"
+        "from montage.options.embedding import EmbeddingOptions\n"
         f"result = clip_availability(EmbeddingOptions(hf_cache_dir={str(tmp_path)!r}))\n"
         "elapsed = time.monotonic() - started\n"
         "print(result.available, 'torch' in sys.modules, 'open_clip' in sys.modules, elapsed)\n"

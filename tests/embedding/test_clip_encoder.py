@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from montage.embedding import EmbeddingOptions, ImageTextEmbedder, load_clip_encoder
+from montage.embedding.clip_encoder import load_clip_encoder
+from montage.embedding.protocol import ImageTextEmbedder
 from montage.errors import ModelUnavailableError
+from montage.options.embedding import EmbeddingOptions
 from tests.embedding.tiny_clip import TinyClip, write_tiny_clip
 
 # Importing torch + open_clip alone takes several seconds on the CI machine.
@@ -33,7 +35,7 @@ def _images() -> list[Image.Image]:
     gradient = np.tile(np.linspace(0, 255, 64, dtype=np.uint8), (48, 1))
     return [
         Image.new("RGB", (64, 48), (220, 30, 30)),
-        Image.fromarray(gradient, mode="L"),  # grey scale: converted to RGB by the encoder
+        Image.fromarray(gradient),  # 2-D uint8: grey scale ("L"), converted to RGB by the encoder
         Image.new("RGBA", (40, 90), (20, 200, 60, 255)),
     ]
 

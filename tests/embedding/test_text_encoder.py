@@ -13,16 +13,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from montage.embedding import (
+from montage.embedding.protocol import TextEmbedder
+from montage.embedding.text_encoder import (
     AUTO_TEXT_MODEL_ID,
     MINILM_MODEL_ID,
-    EmbeddingOptions,
-    TextEmbedder,
+    bundled_minilm_dir,
     load_text_encoder,
+    text_model_source,
 )
-from montage.embedding.text_encoder import bundled_minilm_dir, text_model_source
 from montage.embedding.use_encoder import UseEncoder
 from montage.errors import ModelUnavailableError
+from montage.options.embedding import EmbeddingOptions
 
 WORKER_ZH = "一名戴着黄色安全帽的工人走过仓库"
 WORKER_EN = "A worker wearing a yellow hard hat walks across a warehouse floor"

@@ -13,8 +13,8 @@ import pytest
 from indexer.runner import IndexRequest, run_index
 from montage.config import Settings
 from montage.db.database import open_database
-from montage.embedding import EmbeddingOptions
 from montage.errors import IndexMismatchError
+from montage.options.embedding import EmbeddingOptions
 from montage.retrieval.shot_search import search_shots
 from montage.search.channels import open_channels
 from montage.search.vector_index import load_vector_index, read_manifest

@@ -13,10 +13,11 @@ import pytest
 from numpy.typing import NDArray
 
 from montage.article import Article
-from montage.embedding import EmbeddingOptions, load_text_encoder
 from montage.embedding.protocol import TextEmbedder
+from montage.embedding.text_encoder import load_text_encoder
 from montage.narration import NarrationOptions
 from montage.narration.similarity import blend_similarity, lexical_weight_for
+from montage.options.embedding import EmbeddingOptions
 from montage.relevance.tfidf import tfidf_similarity
 
 PARAPHRASES = [

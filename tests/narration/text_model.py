@@ -38,7 +38,8 @@ def text_embedder() -> TextEmbedder:
     """montage's own text encoder when that module is present, else the same model loaded here."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
-        from montage.embedding import EmbeddingOptions, load_text_encoder
+        from montage.embedding.text_encoder import load_text_encoder
+        from montage.options.embedding import EmbeddingOptions
     except ImportError:
         return _SentenceTransformerEmbedder()
     encoder: TextEmbedder = load_text_encoder(EmbeddingOptions())

@@ -172,6 +172,8 @@ class JobPage {
     this.selected = null; // revision number shown in the strip
     this.timeline = null;
     this.pending = []; // edits not saved yet
+    this.history = []; // earlier states of `pending`, for undo
+    this.undone = []; // states undone, for redo
     this.stops = [];
     this.root = el("div", { "data-testid": "job-page" });
   }
@@ -180,8 +182,33 @@ class JobPage {
     this.stops.forEach((stop) => stop());
   }
 
+  /** Undo / redo with the keyboard (Ctrl+Z, Ctrl+Shift+Z or Ctrl+Y) outside text fields, and a warning
+   * before unsaved edits are lost by closing, reloading or leaving the page. */
+  guardEdits() {
+    const onKey = (event) => {
+      if (!(event.ctrlKey || event.metaKey) || ["INPUT", "TEXTAREA"].includes(event.target.tagName)) return;
+      const key = event.key.toLowerCase();
+      if (key === "z" && !event.shiftKey) { event.preventDefault(); this.undo(); }
+      else if ((key === "z" && event.shiftKey) || key === "y") { event.preventDefault(); this.redo(); }
+    };
+    const onUnload = (event) => {
+      if (!this.pending.length) return;
+      event.preventDefault();
+      event.returnValue = "";
+    };
+    document.addEventListener("keydown", onKey);
+    window.addEventListener("beforeunload", onUnload);
+    leaveGuard = () => !this.pending.length || confirm(`Discard ${this.pending.length} unsaved edit(s)?`);
+    this.stops.push(() => {
+      document.removeEventListener("keydown", onKey);
+      window.removeEventListener("beforeunload", onUnload);
+      leaveGuard = () => true;
+    });
+  }
+
   async start() {
     view.replaceChildren(this.root);
+    this.guardEdits();
     this.job = await api("GET", `/v1/jobs/${this.jobId}`);
     this.render();
     if (!["succeeded", "failed", "cancelled"].includes(this.job.status)) {
@@ -216,6 +243,14 @@ class JobPage {
   }
 
   render() {
+    const scrolled = { page: window.scrollY, strip: this.root.querySelector(".strip")?.scrollLeft || 0 };
+    this.renderParts();
+    window.scrollTo(0, scrolled.page);
+    const strip = this.root.querySelector(".strip");
+    if (strip) strip.scrollLeft = scrolled.strip;
+  }
+
+  renderParts() {
     this.statusBox = el("section", { class: "panel", "data-testid": "job-status" });
     this.renderStatus();
     const parts = [el("h1", {}, `Video ${shortId(this.jobId)}`), this.statusBox];
@@ -238,7 +273,16 @@ class JobPage {
         ["queued", "running"].includes(job.status)
           ? el("button", { onclick: () => this.cancel() }, "Cancel") : null),
     ];
-    if (job.warnings.length) items.push(el("ul", { class: "warnings" }, job.warnings.map((w) => el("li", {}, w))));
+    if (job.warnings.length) {
+      items.push(el("p", { class: "muted" }, "When the first cut was made:"),
+        el("ul", { class: "warnings" }, job.warnings.map((w) => el("li", {}, w))));
+    }
+    if (this.timeline) {
+      const cards = this.timeline.segments.filter((s) => !s.shot).map((s) => `#${s.index + 1}`);
+      items.push(el("p", { class: "muted", "data-testid": "revision-summary" },
+        `Revision ${this.selected}: ${this.timeline.segments.length} segments, `,
+        cards.length ? `title cards at ${cards.join(", ")}` : "no title cards"));
+    }
     if (job.error) items.push(el("p", { class: "status failed" }, `${job.error.code}: ${job.error.message}`));
     if (this.statusBox) this.statusBox.replaceChildren(...items);
   }
@@ -255,19 +299,26 @@ class JobPage {
   playerPanel() {
     const revision = this.playableRevision;
     if (!revision) return el("section", { class: "panel" }, el("p", { class: "muted" }, "No rendered revision yet."));
+    const note = revision.number !== this.selected
+      ? el("p", { class: "msg info", "data-testid": "player-note" },
+        `Revision ${this.selected} is not rendered yet; the player shows revision ${revision.number}. `,
+        "Render it to see your changes.")
+      : null;
     const query = `?revision=${revision.number}`;
     const video = el("video", {
       controls: true, preload: "metadata", "data-testid": "video", "data-revision": revision.number,
       src: `/v1/jobs/${this.jobId}/video.mp4${query}`, poster: `/v1/jobs/${this.jobId}/poster.jpg${query}`,
     }, el("track", { kind: "subtitles", srclang: "en", label: "Narration", default: true, src: `/v1/jobs/${this.jobId}/subtitles.vtt${query}` }));
     this.video = video;
+    // Player and storyboard as one: while the revision on screen plays, its line and card light up.
+    if (revision.number === this.selected) video.addEventListener("timeupdate", () => this.follow(video.currentTime));
     const links = el("p", { class: "muted" },
       `Revision ${revision.number}: `,
       el("a", { href: `/v1/jobs/${this.jobId}/subtitles.srt${query}` }, "SRT"), " · ",
       el("a", { href: `/v1/jobs/${this.jobId}/subtitles.vtt${query}` }, "VTT"), " · ",
       el("a", { href: `/v1/jobs/${this.jobId}/timeline${query}` }, "timeline JSON"), " · ",
       el("a", { href: `/v1/jobs/${this.jobId}/timeline.otio${query}` }, "OTIO"));
-    return el("section", { class: "panel" }, video, links);
+    return el("section", { class: "panel" }, note, video, links);
   }
 
   narrationPanel() {
@@ -275,6 +326,20 @@ class JobPage {
       el("p", { dataset: { start: clip.start_s }, onclick: () => this.seek(clip.start_s) },
         el("span", { class: "muted" }, `${fmtTime(clip.start_s)}  `), clip.text || ""));
     return el("section", { class: "panel narration", "data-testid": "narration" }, el("h2", {}, "Narration"), lines);
+  }
+
+  /** Light up the narration line and the segment card under the play head (and keep the card in view). */
+  follow(seconds) {
+    const lines = [...this.root.querySelectorAll(".narration p[data-start]")];
+    lines.forEach((line, k) => {
+      const next = lines[k + 1];
+      line.classList.toggle("current", Number(line.dataset.start) <= seconds && (!next || seconds < Number(next.dataset.start)));
+    });
+    this.root.querySelectorAll(".strip .segment").forEach((card) => {
+      const now = Number(card.dataset.start) <= seconds && seconds < Number(card.dataset.end);
+      if (now && !card.classList.contains("current")) card.scrollIntoView({ block: "nearest", inline: "nearest" });
+      card.classList.toggle("current", now);
+    });
   }
 
   seek(seconds) {
@@ -290,13 +355,15 @@ class JobPage {
         el("td", {}, r.number === this.selected ? el("strong", {}, `r${r.number}`) : `r${r.number}`),
         el("td", {}, r.status),
         el("td", {}, r.base_number ? `from r${r.base_number}, ${r.edits.length} edit(s)` : "first cut"),
-        el("td", {}, r.approved ? "approved" : ""),
+        el("td", {}, r.approved ? el("strong", { "data-testid": "final-badge" }, "approved · final") : ""),
         el("td", { class: "actions" },
           r.number !== this.selected ? el("button", { onclick: () => this.select(r.number) }, "View") : null,
           ["draft", "render_failed"].includes(r.status)
             ? el("button", { class: "primary", "data-testid": "render-btn", onclick: () => this.rerender(r.number) }, "Render") : null,
           r.status === "rendered" && !r.approved
-            ? el("button", { "data-testid": "approve-btn", onclick: () => this.approve(r.number) }, "Approve") : null)));
+            ? el("button", { "data-testid": "approve-btn", onclick: () => this.approve(r.number) }, "Approve as final") : null,
+          r.approved
+            ? el("button", { "data-testid": "unapprove-btn", onclick: () => this.approve(r.number, false) }, "Withdraw approval") : null)));
     this.renderStatusBox = el("div", { "data-testid": "render-status", class: "muted" });
     return el("section", { class: "panel revisions" },
       el("h2", {}, "Revisions"),
@@ -305,35 +372,101 @@ class JobPage {
   }
 
   async select(number) {
+    if (this.pending.length && !confirm(`Discard ${this.pending.length} unsaved edit(s)?`)) return;
     this.selected = number;
-    this.pending = [];
+    this.clearPending();
     await this.loadRevisions(number);
     this.render();
   }
 
   editsPanel() {
     const list = el("ul", { class: "pending", "data-testid": "pending-edits" },
-      this.pending.map((edit, i) => el("li", {}, JSON.stringify(edit), " ",
-        el("button", { onclick: () => { this.pending.splice(i, 1); this.render(); } }, "×"))));
+      this.pending.map((edit, i) => el("li", { dataset: { edit: JSON.stringify(edit) } }, describeEdit(edit), " ",
+        el("button", { "aria-label": "remove this edit", onclick: () => this.setPending(this.pending.filter((_, k) => k !== i)) }, "×"))));
     return el("section", { class: "panel" },
       el("h2", {}, `Edits to revision ${this.selected}`),
-      this.pending.length ? list : el("p", { class: "muted" }, "Swap a shot, trim it or rewrite a sentence below."),
+      list,
+      this.pending.length ? null : el("p", { class: "muted" }, "Swap a shot, trim it or rewrite a sentence below."),
       el("div", { class: "actions" },
         el("button", { class: "primary", "data-testid": "save-edits", disabled: !this.pending.length, onclick: () => this.saveEdits() },
           "Save as new revision"),
-        el("button", { disabled: !this.pending.length, onclick: () => { this.pending = []; this.render(); } }, "Discard")));
+        el("button", { disabled: !this.pending.length, onclick: () => this.setPending([]) }, "Discard"),
+        el("button", { "data-testid": "undo", disabled: !this.history.length, title: "Ctrl+Z", onclick: () => this.undo() }, "Undo"),
+        el("button", { "data-testid": "redo", disabled: !this.undone.length, title: "Ctrl+Shift+Z", onclick: () => this.redo() }, "Redo")));
   }
 
-  addEdit(edit) {
-    this.pending = this.pending.filter((e) => !(e.op === edit.op && e.segment === edit.segment));
-    this.pending.push(edit);
+  /** Replace the pending edits, remembering the previous list for undo. */
+  setPending(edits) {
+    this.history.push(this.pending);
+    this.undone = [];
+    this.pending = edits;
     this.render();
+  }
+
+  /** Forget the pending edits and their undo history (after a save, or when another revision is shown). */
+  clearPending() {
+    this.pending = [];
+    this.history = [];
+    this.undone = [];
+  }
+
+  undo() {
+    if (!this.history.length) return;
+    this.undone.push(this.pending);
+    this.pending = this.history.pop();
+    this.render();
+  }
+
+  redo() {
+    if (!this.undone.length) return;
+    this.history.push(this.pending);
+    this.pending = this.undone.pop();
+    this.render();
+  }
+
+  addEdit(...edits) {
+    const replaced = (e) => edits.some((edit) => e.op === edit.op && e.segment === edit.segment);
+    this.setPending([...this.pending.filter((e) => !replaced(e)), ...edits]);
+  }
+
+  /** The shot id a segment shows once the pending edits are saved (a pending swap wins). */
+  shownShotId(index) {
+    const swap = this.pending.filter((e) => e.op === "swap" && e.segment === index).pop();
+    if (swap) return String(swap.shot_id);
+    const shot = this.timeline.segments[index].shot;
+    return shot ? String(shot.shot_id) : null;
+  }
+
+  /** Indexes of the other segments that show ``shotId`` (pending swaps included). */
+  usedIn(shotId, except) {
+    return this.timeline.segments.map((s) => s.index).filter((j) => j !== except && this.shownShotId(j) === String(shotId));
+  }
+
+  /** A clickable shot choice (alternative or search hit): swap it in; when another segment shows it, say
+   * which and offer to exchange the two segments' shots (both swaps go into one revision). */
+  shotChoice(segment, choice, attrs, label) {
+    const i = segment.index;
+    const users = this.usedIn(choice.shot_id, i);
+    const current = this.shownShotId(i);
+    const swap = { op: "swap", segment: i, shot_id: String(choice.shot_id) };
+    const inUse = users.length
+      ? el("div", { class: "in-use", "data-testid": "in-use" }, `in use: ${users.map((j) => `#${j + 1}`).join(", ")}`,
+        current && users.length === 1
+          ? el("button", { class: "exchange", "data-testid": `exchange-${i}-${users[0]}`, title: `Show this in #${i + 1} and #${i + 1}'s shot in #${users[0] + 1}`,
+            onclick: (event) => { event.stopPropagation(); this.addEdit(swap, { op: "swap", segment: users[0], shot_id: current }); } },
+          `⇄ exchange with #${users[0] + 1}`)
+          : null)
+      : null;
+    return el("div", { class: `alt${users.length ? " used" : ""}`, ...attrs, dataset: { shotId: choice.shot_id },
+      onclick: () => this.addEdit(swap) },
+    el("img", { src: `/v1/shots/${choice.shot_id}/thumbnail.jpg?at=${(choice.in ?? choice.start).toFixed(3)}`, alt: choice.path, loading: "lazy" }),
+    label, inUse);
   }
 
   async saveEdits() {
     try {
       const revision = await api("POST", `/v1/jobs/${this.jobId}/edits`, { base_revision: this.selected, edits: this.pending });
-      this.pending = [];
+      this.clearPending();
       flash(`Saved revision ${revision.number}; render it to see the result.`);
       await this.loadRevisions(revision.number);
       this.selected = revision.number;
@@ -364,12 +497,12 @@ class JobPage {
     }
   }
 
-  async approve(number) {
+  async approve(number, approved = true) {
     try {
-      await api("POST", `/v1/jobs/${this.jobId}/revisions/${number}/approve`);
+      await api("POST", `/v1/jobs/${this.jobId}/revisions/${number}/${approved ? "approve" : "unapprove"}`);
       await this.loadRevisions(number);
       this.render();
-      flash(`Revision ${number} approved.`);
+      flash(approved ? `Revision ${number} approved as the final one.` : `Approval of revision ${number} withdrawn.`);
     } catch (error) {
       flash(`${error.code}: ${error.message}`, "error");
     }
@@ -385,25 +518,35 @@ class JobPage {
     const i = segment.index;
     const edited = this.pending.some((e) => e.segment === i);
     const shot = segment.shot;
-    const picture = shot
-      ? el("img", { class: "thumb", src: `/v1/shots/${shot.shot_id}/thumbnail.jpg`, alt: shot.path, title: `${shot.path} ${fmtTime(shot.in)}–${fmtTime(shot.out)}`, loading: "lazy" })
-      : el("div", { class: "card" }, segment.fallback_text || "title card");
+    const swap = this.pending.filter((e) => e.op === "swap" && e.segment === i).pop();
+    let picture;
+    if (swap) {
+      const chosen = segment.alternatives.find((a) => String(a.shot_id) === String(swap.shot_id));
+      const at = chosen ? `?at=${chosen.in.toFixed(3)}` : "";
+      picture = el("div", { class: "pending-picture", "data-testid": `pending-picture-${i}` },
+        el("img", { class: "thumb", src: `/v1/shots/${swap.shot_id}/thumbnail.jpg${at}`, alt: `shot ${swap.shot_id}` }),
+        el("span", { class: "badge" }, "new shot · not saved"));
+    } else if (shot) {
+      picture = el("img", { class: "thumb", src: `/v1/shots/${shot.shot_id}/thumbnail.jpg?at=${shot.in.toFixed(3)}`, alt: shot.path,
+        title: `${shot.path} ${fmtTime(shot.in)}–${fmtTime(shot.out)} (click to preview the part used)`, loading: "lazy",
+        onclick: (event) => event.currentTarget.replaceWith(el("video", { class: "thumb", src: `/v1/shots/${shot.shot_id}/preview.mp4?start=${shot.in.toFixed(3)}`, autoplay: true, muted: true, loop: true, playsinline: true })) });
+    } else {
+      picture = el("div", { class: "card" }, segment.fallback_text || "title card");
+    }
     const scores = shot
       ? el("table", { class: "scores", "data-testid": "scores" },
           el("tr", {}, el("td", {}, "score"), el("td", {}, el("strong", {}, fmtScore(shot.score)))),
           Object.entries(shot.scores).map(([name, value]) => el("tr", {}, el("td", {}, name), el("td", {}, fmtScore(value)))))
-      : el("p", { class: "muted" }, "no library shot fits: a card is shown");
+      : el("p", { class: "muted", "data-testid": `card-reason-${i}` }, segment.alternatives.length
+        ? `Title card: ${segment.fill_reason || "the planner kept no shot here"}. The alternatives below clear the relevance floor; click one to show it.`
+        : `Title card: no library shot clears the relevance floor for this sentence${segment.fill_reason ? ` (${segment.fill_reason})` : ""}. Search for one below.`);
     const alts = el("div", { class: "alts" },
       segment.alternatives.slice(0, 6).map((alt, k) =>
-        el("div", { class: "alt", "data-testid": `alt-${i}-${k}`, dataset: { shotId: alt.shot_id },
-          title: `${alt.path}  score ${fmtScore(alt.score)}`,
-          onclick: () => this.addEdit({ op: "swap", segment: i, shot_id: alt.shot_id }) },
-        el("img", { src: `/v1/shots/${alt.shot_id}/thumbnail.jpg`, alt: alt.path, loading: "lazy" }),
-        fmtScore(alt.score))));
-    return el("article", { class: `segment${edited ? " edited" : ""}`, "data-testid": `segment-${i}`, dataset: { shotId: shot ? shot.shot_id : "" } },
-      el("div", { class: "when" }, `#${i} · ${fmtTime(segment.start)}–${fmtTime(segment.end)}`,
+        this.shotChoice(segment, alt, { "data-testid": `alt-${i}-${k}`, title: `${alt.path}  score ${fmtScore(alt.score)}` }, fmtScore(alt.score))));
+    return el("article", { class: `segment${edited ? " edited" : ""}`, "data-testid": `segment-${i}`, dataset: { shotId: shot ? shot.shot_id : "", start: segment.start, end: segment.end } },
+      el("div", { class: "when", title: "Play from here", onclick: () => this.seek(segment.start) }, `#${i + 1} · sentence ${segment.sentence_index + 1} · ${fmtTime(segment.start)}–${fmtTime(segment.end)}`,
         shot ? ` · shot ${shot.shot_id}` : ""),
-      el("div", { class: "sentence" }, segment.sentence),
+      el("div", { class: "sentence", title: "Play from here", onclick: () => this.seek(segment.start) }, segment.sentence),
       picture,
       el("details", {}, el("summary", {}, "Why this shot"), scores, shot ? el("p", { class: "muted" }, shot.path) : null),
       segment.alternatives.length ? el("div", {}, el("div", { class: "muted" }, "Alternatives (click to swap)"), alts) : null,
@@ -415,34 +558,96 @@ class JobPage {
     const shot = segment.shot;
     const search = el("input", { type: "search", placeholder: "search any shot…", "data-testid": `search-${i}` });
     const results = el("div", { class: "search-results" });
-    const doSearch = async () => {
+    const length = segment.end - segment.start;
+    let wanted = 12;
+    const doSearch = async (more = false) => {
       if (!search.value.trim()) return;
+      wanted = more ? wanted + 12 : 12;
       try {
-        const hits = await api("GET", `/v1/shots/search?q=${encodeURIComponent(search.value)}&k=6`);
-        results.replaceChildren(...hits.map((hit) =>
-          el("div", { class: "alt", title: `${hit.path} ${fmtScore(hit.score)}`, dataset: { shotId: hit.shot_id },
-            onclick: () => this.addEdit({ op: "swap", segment: i, shot_id: hit.shot_id }) },
-          el("img", { src: hit.thumbnail, alt: hit.path, loading: "lazy" }), fmtScore(hit.score))));
+        const hits = await api("GET", `/v1/shots/search?q=${encodeURIComponent(search.value)}&k=${wanted}`);
+        const relevant = hits.filter((hit) => hit.relevant);
+        const cards = relevant.map((hit) => {
+          const seconds = hit.end - hit.start;
+          const short = seconds + 1e-6 < length;
+          return this.shotChoice(segment, { ...hit, in: hit.start },
+            { "data-testid": "search-hit", title: `${hit.title || hit.path} · ${seconds.toFixed(1)} s · ${hit.license || "licence unknown"}${hit.attribution ? ` · ${hit.attribution}` : ""} · score ${fmtScore(hit.score)}` },
+            el("div", { class: "hit-meta" }, el("strong", {}, hit.title || hit.path), ` ${seconds.toFixed(1)} s · ${hit.license || "licence?"} · ${fmtScore(hit.score)}`,
+              short ? el("div", { class: "too-short", "data-testid": "too-short" }, `too short for this segment (${length.toFixed(1)} s)`) : null));
+        });
+        results.replaceChildren(
+          ...(cards.length ? cards : [el("p", { class: "muted", "data-testid": "no-match" }, `No shot matches “${search.value}” well enough to show (${hits.length - relevant.length} weaker hits hidden).`)]),
+          hits.length >= wanted ? el("button", { "data-testid": "more-hits", onclick: () => doSearch(true) }, "More results") : null);
       } catch (error) {
         flash(`${error.code}: ${error.message}`, "error");
       }
     };
     search.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); doSearch(); } });
-    const rows = [el("div", { class: "row" }, search, el("button", { onclick: doSearch }, "Find")), results];
-    if (shot) {
-      // a trim slides the used part of the shot: the segment keeps its length, so out follows in
-      const length = segment.end - segment.start;
-      const inBox = el("input", { type: "number", step: "0.05", min: 0, value: shot.in.toFixed(2), "aria-label": "in" });
-      const outBox = el("input", { type: "number", value: shot.out.toFixed(2), readonly: true, "aria-label": "out" });
-      inBox.addEventListener("input", () => { outBox.value = (Number(inBox.value) + length).toFixed(2); });
-      rows.push(el("div", { class: "row" }, "in", inBox, "out", outBox,
-        el("button", { onclick: () => this.addEdit({ op: "trim", segment: i, in: Number(inBox.value) }) }, "Trim")));
+    const rows = [el("div", { class: "row" }, search, el("button", { onclick: () => doSearch() }, "Find")), results];
+    const swapping = this.pending.some((e) => e.op === "swap" && e.segment === i);
+    if (shot && swapping) rows.push(el("p", { class: "muted" }, "Save the swap to trim the new shot."));
+    else if (shot) {
+      rows.push(this.trimControl(segment, shot, length));
     }
     const text = el("input", { type: "text", value: segment.sentence, "aria-label": "sentence" });
     rows.push(el("div", { class: "row" }, text,
       el("button", { onclick: () => { if (text.value.trim() && text.value !== segment.sentence) this.addEdit({ op: "sentence", segment: i, text: text.value.trim() }); } }, "Re-voice")));
     return el("div", { class: "tools" }, rows);
   }
+
+  /** A trim scrubber bounded by the shot: slide the part used (the segment keeps its length, so out follows
+   * in), see the frame at the new in point, then add the trim. The shot's bounds are read when opened. */
+  trimControl(segment, shot, length) {
+    const i = segment.index;
+    const slider = el("input", { type: "range", step: "0.04", value: shot.in, disabled: true, "aria-label": "in point", "data-testid": `trim-slider-${i}` });
+    const inBox = el("input", { type: "number", step: "0.04", value: shot.in.toFixed(2), "aria-label": "in", "data-testid": `trim-in-${i}` });
+    const outText = el("span", { class: "muted" }, `out ${shot.out.toFixed(2)} s`);
+    const frame = el("img", { class: "thumb", alt: "frame at the in point", "data-testid": `trim-frame-${i}` });
+    const bounds = el("div", { class: "muted" }, "reading the shot…");
+    let timer = null;
+    const show = (value, from) => {
+      const at = Math.min(Math.max(Number(value), Number(slider.min || 0)), Number(slider.max || value));
+      if (from !== slider) slider.value = at;
+      if (from !== inBox) inBox.value = at.toFixed(2);
+      outText.textContent = `out ${(at + length).toFixed(2)} s`;
+      clearTimeout(timer);
+      timer = setTimeout(() => { frame.src = `/v1/shots/${shot.shot_id}/thumbnail.jpg?at=${at.toFixed(3)}`; }, 150);
+      return at;
+    };
+    slider.addEventListener("input", () => show(slider.value, slider));
+    inBox.addEventListener("change", () => show(inBox.value, inBox));
+    const add = el("button", { disabled: true, "data-testid": `trim-add-${i}`,
+      onclick: () => this.addEdit({ op: "trim", segment: i, in: Number(show(inBox.value)) }) }, "Trim");
+    const box = el("details", { class: "trim", "data-testid": `trim-${i}` },
+      el("summary", {}, "Trim: slide the part used"), bounds, slider, el("div", { class: "row" }, "in", inBox, outText, add), frame);
+    box.addEventListener("toggle", async () => {
+      if (!box.open || !slider.disabled) return;
+      try {
+        const found = await api("GET", `/v1/shots/${shot.shot_id}`);
+        slider.min = found.start;
+        slider.max = Math.max(found.start, found.end - length);
+        inBox.min = slider.min;
+        inBox.max = slider.max;
+        bounds.textContent = `shot ${found.start.toFixed(2)}–${found.end.toFixed(2)} s; the segment needs ${length.toFixed(2)} s`;
+        if (found.end - found.start + 1e-6 < length) {
+          bounds.textContent += " at normal speed: the shot is too short to slide (it is slowed to fit)";
+          return;
+        }
+        slider.disabled = add.disabled = false;
+        show(shot.in);
+      } catch (error) {
+        bounds.textContent = `${error.code}: ${error.message}`;
+      }
+    });
+    return box;
+  }
+}
+
+/** What an edit does, in words. */
+function describeEdit(edit) {
+  const where = `#${edit.segment + 1}`;
+  if (edit.op === "swap") return `${where}: show shot ${edit.shot_id}`;
+  if (edit.op === "trim") return `${where}: use the shot from ${fmtTime(edit.in)}`;
+  return `${where}: re-voice “${edit.text}”`;
 }
 
 async function jobView(jobId) {
@@ -453,10 +658,18 @@ async function jobView(jobId) {
 
 // ---------- routing ----------
 
+let leaveGuard = () => true; // false: the current view has unsaved work the user wants to keep
+let currentHash = location.hash || "#/";
+
 async function route() {
+  const hash = location.hash || "#/";
+  if (hash !== currentHash && !leaveGuard()) {
+    history.replaceState(null, "", currentHash);
+    return;
+  }
+  currentHash = hash;
   leaveView();
   leaveView = () => {};
-  const hash = location.hash || "#/";
   document.querySelectorAll("nav a").forEach((a) => a.classList.toggle("active", a.getAttribute("href") === hash));
   try {
     const job = hash.match(/^#\/jobs\/([0-9a-f]{32})$/);

@@ -140,7 +140,7 @@ def align(
         segments.extend(_group_segments(group, len(segments), by_index, ranked, options))
         if group.card_s > 1e-6:
             warnings.append(
-                f"sentence {group.sentence_index}: {group.card_reason}; {group.card_s:.1f} s title card"
+                f"sentence {group.sentence_index + 1}: {group.card_reason}; {group.card_s:.1f} s title card"
             )
     warnings.extend(_same_source_warnings(segments))
     credits_from = {**{s.shot_id: s for s in broll}, **{s.shot_id: s for c in ranked.values() for s in c}}
@@ -157,8 +157,8 @@ def _same_source_warnings(segments: Sequence[Segment]) -> list[str]:
             and abs(left.shot.out_s - right.shot.in_s) > 0.05
         ):
             found.append(
-                f"segments {left.index} and {right.index} both come from source {left.shot.source_id} "
-                "(nothing else fitted as well)"
+                f"segments {left.index + 1} and {right.index + 1} both come from source "
+                f"{left.shot.source_id} (nothing else fitted as well)"
             )
     return found
 

@@ -314,7 +314,7 @@ def _prelap(
         source,
         gain,
         first.fill,
-        f"the shot of sentence {first.sentence_index} starts early (its frames just before)",
+        f"the shot of sentence {first.sentence_index + 1} starts early (its frames just before)",
         first.sentence_index,
     )
     return gain
@@ -370,8 +370,8 @@ def plan_cut(
         dominant = _dominant(members)
         if len(members) > 1:
             warnings.append(
-                f"sentences {', '.join(str(m.sentence_index) for m in members)} are too short for a shot "
-                f"each; they share pictures chosen for sentence {dominant}"
+                f"sentences {', '.join(str(m.sentence_index + 1) for m in members)} are too short for a shot "
+                f"each; they share pictures chosen for sentence {dominant + 1}"
             )
         on_grid_start = 0.0 if position == 0 else snap_to_frame(start, options.fps)
         on_grid_end = total if position == len(merged) - 1 else snap_to_frame(end, options.fps)
@@ -478,7 +478,9 @@ def plan_cut(
                 limit = deficit if not group.takes else min(deficit, options.max_hold_in_s)
                 gained = _hold(held, limit, ledger, options)
                 if gained >= min(options.min_shot_s, deficit) - _EPS:
-                    held.reason = f"the relevant shot of sentence {last.sentence_index} runs on (new frames)"
+                    held.reason = (
+                        f"the relevant shot of sentence {last.sentence_index + 1} runs on (new frames)"
+                    )
                     group.held_in = held
                     deficit -= gained
                 elif gained > 0:

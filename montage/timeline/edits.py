@@ -107,7 +107,10 @@ ShotLookup = Callable[[int], LibraryShot | None]
 
 def _segment(segments: Sequence[Segment], index: int) -> Segment:
     if not 0 <= index < len(segments):
-        raise InputError(f"no segment {index} (the cut has {len(segments)})", code="segment_not_found")
+        raise InputError(
+            f"no segment with index {index} (the cut has {len(segments)}, indexed from 0)",
+            code="segment_not_found",
+        )
     return segments[index]
 
 
@@ -158,7 +161,7 @@ def _swap(segments: list[Segment], edit: SwapEdit, lookup: ShotLookup | None) ->
     if found.end_s - found.start_s + 1e-6 < segment.duration_s:
         raise InputError(
             f"shot {edit.shot_id} ({found.end_s - found.start_s:.2f} s) is shorter than segment "
-            f"{segment.index} ({segment.duration_s:.2f} s)",
+            f"#{segment.index + 1} ({segment.duration_s:.2f} s)",
             code="shot_too_short",
         )
     score, scores = (alternative.score, dict(alternative.scores)) if alternative else (0.0, {})
@@ -202,10 +205,11 @@ def _place(segments: list[Segment], index: int, where: LibraryShot, unplaced: Co
         where.start_s, where.end_s, segment.duration_s, [(low, high) for _, low, high in taken]
     )
     if begin is None:
-        users = ", ".join(str(number) for number, _, _ in taken)
+        users = ", ".join(f"#{number + 1}" for number, _, _ in taken)
         raise InputError(
             f"shot {segment.shot.shot_id} has no {segment.duration_s:.2f} s left that segment(s) {users} do "
-            f"not already show; swap segment {taken[0][0]} to another shot first, or pick another shot",
+            f"not already show; swap segment #{taken[0][0] + 1} to another shot in the same batch, or pick "
+            "another shot",
             code="shot_already_used",
         )
     shot = replace(segment.shot, in_s=round(begin, 6), out_s=round(begin + segment.duration_s, 6))
@@ -216,7 +220,7 @@ def _trim(segments: list[Segment], edit: TrimEdit, lookup: ShotLookup | None, fp
     segment = _segment(segments, edit.segment)
     if segment.shot is None:
         raise InputError(
-            f"segment {segment.index} is a title card; swap a shot in first", code="nothing_to_trim"
+            f"segment #{segment.index + 1} is a title card; swap a shot in first", code="nothing_to_trim"
         )
     length = segment.duration_s
     out_s = edit.in_s + length if edit.out_s is None else edit.out_s
@@ -271,7 +275,7 @@ def apply_edits(timeline: Timeline, edits: Sequence[Edit], *, lookup: ShotLookup
             else:
                 timeline = _sentence(timeline, segments, edit)
         except InputError as exc:
-            raise InputError(f"edit {number} ({edit.op}): {exc.message}", code=exc.code) from exc
+            raise InputError(f"edit {number + 1} ({edit.op}): {exc.message}", code=exc.code) from exc
     unplaced = set(swapped)
     for index, where in swapped.items():
         _place(segments, index, where, unplaced)

@@ -138,6 +138,9 @@ class Segment:
     names), ``held`` (the previous relevant shot running on, new frames only), ``broll`` (footage that fits
     the story's topic, for a sentence with nothing specific to show), ``editor`` (a shot an editor chose) or
     ``card``; ``fill_reason`` says why.
+
+    Indexes in data count from 0; texts meant for people (warnings, fill reasons, error messages, the
+    editor's labels) number sentences and segments from 1.
     """
 
     index: NonNegative

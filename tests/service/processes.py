@@ -87,8 +87,10 @@ class Proc:
 
 def start(args: list[str], env: dict[str, str], log: Path) -> Proc:
     """Start a montage subcommand with output to ``log``."""
-    handle = log.open("ab")
-    popen = subprocess.Popen([*MONTAGE, *args], env=env, cwd=REPO, stdout=handle, stderr=subprocess.STDOUT)
+    with log.open("ab") as handle:  # the child keeps its own copy of the descriptor
+        popen = subprocess.Popen(
+            [*MONTAGE, *args], env=env, cwd=REPO, stdout=handle, stderr=subprocess.STDOUT
+        )
     return Proc(popen, log)
 
 

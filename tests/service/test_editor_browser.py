@@ -122,21 +122,60 @@ def test_review_swap_and_rerender(tmp_path: Path) -> None:
                 for k, a in enumerate(segment["alternatives"][:6])
                 if a["shot_id"] != segment["shot"]["shot_id"]
             )
-            page.click(f"[data-testid=alt-{index}-{k}]")  # type: ignore[attr-defined]
             pending = page.locator("[data-testid=pending-edits]")  # type: ignore[attr-defined]
-            assert f'"shot_id":"{alternative["shot_id"]}"' in pending.inner_text()
+            # a trim scrubber bounded by the shot, showing the frame at the new in point
+            # the shortest segment: its 4 s shot leaves room to slide
+            other = min((s for s in first["segments"] if s["shot"]), key=lambda s: s["end"] - s["start"])
+            j = other["index"]
+            page.click(f"[data-testid=trim-{j}] summary")  # type: ignore[attr-defined]
+            slider = page.locator(f"[data-testid=trim-slider-{j}]")  # type: ignore[attr-defined]
+            # (locators, not wait_for_function: the editor's CSP forbids evaluating strings)
+            page.locator(f"[data-testid=trim-slider-{j}]:not([disabled])").wait_for()  # type: ignore[attr-defined]
+            low, high = float(slider.get_attribute("min")), float(slider.get_attribute("max"))
+            assert low <= high  # in points at normal speed that keep the segment inside the shot
+            slider.fill(str(high))
+            page.locator(f"[data-testid=trim-frame-{j}][src*='?at=']").wait_for()  # type: ignore[attr-defined]
+            page.click(f"[data-testid=trim-add-{j}]")  # type: ignore[attr-defined]
+            trim_row = pending.locator("li", has_text=f"#{j + 1}: use the shot from")
+            trim_row.wait_for()
+            trim_row.locator("button").click()  # keep this revision to the swap
+            assert trim_row.count() == 0
+            page.click(f"[data-testid=alt-{index}-{k}]")  # type: ignore[attr-defined]
+            described = f"#{index + 1}: show shot {alternative['shot_id']}"
+            assert described in pending.inner_text()
+            # Issue 9: the card shows the new picture at once, before any render
+            page.locator(f"[data-testid=pending-picture-{index}]").wait_for()  # type: ignore[attr-defined]
             screenshot(page, "05-review-swap-pending")
+            # undo / redo from the keyboard; the storyboard follows
+            page.keyboard.press("Control+z")  # type: ignore[attr-defined]
+            assert described not in pending.inner_text()
+            assert page.locator(f"[data-testid=pending-picture-{index}]").count() == 0  # type: ignore[attr-defined]
+            page.keyboard.press("Control+Shift+z")  # type: ignore[attr-defined]
+            assert described in pending.inner_text()
             page.click("[data-testid=save-edits]")  # type: ignore[attr-defined]
             page.locator("[data-testid=revision-row][data-number='2'][data-status='draft']").wait_for()  # type: ignore[attr-defined]
+            # the player says plainly that the revision on screen is not rendered yet
+            note = page.locator("[data-testid=player-note]")  # type: ignore[attr-defined]
+            assert "Revision 2 is not rendered yet" in note.inner_text()
             page.click("[data-testid=render-btn]")  # type: ignore[attr-defined]
             page.locator("[data-testid=revision-row][data-number='2'][data-status='rendered']").wait_for(  # type: ignore[attr-defined]
                 timeout=400_000
             )
             page.locator("[data-testid=video][data-revision='2']").wait_for()  # type: ignore[attr-defined]
             screenshot(page, "06-review-rerendered")
+            assert page.locator("[data-testid=player-note]").count() == 0  # type: ignore[attr-defined]
+            # player and storyboard as one: a click on a card's sentence seeks there and lights the card
+            page.click(f"[data-testid=segment-{index}] .sentence")  # type: ignore[attr-defined]
+            page.locator(f"[data-testid=segment-{index}].current").wait_for()  # type: ignore[attr-defined]
+            now = page.evaluate("document.querySelector('[data-testid=video]').currentTime")  # type: ignore[attr-defined]
+            assert abs(float(now) - segment["start"]) < 0.5
             row = "[data-testid=revision-row][data-number='2']"
             page.click(f"{row} [data-testid=approve-btn]")  # type: ignore[attr-defined]
-            page.locator(row, has_text="approved").wait_for()  # type: ignore[attr-defined]
+            page.locator(f"{row} [data-testid=final-badge]").wait_for()  # type: ignore[attr-defined]
+            page.click(f"{row} [data-testid=unapprove-btn]")  # type: ignore[attr-defined]
+            page.locator(f"{row} [data-testid=approve-btn]").wait_for()  # type: ignore[attr-defined]
+            page.click(f"{row} [data-testid=approve-btn]")  # type: ignore[attr-defined]
+            page.locator(f"{row} [data-testid=final-badge]").wait_for()  # type: ignore[attr-defined]
             screenshot(page, "07-review-approved")
             assert errors == []
 

@@ -57,6 +57,18 @@ def test_reindex_search_thumbnail_preview(tmp_path: Path) -> None:
         again = httpx.get(f"{base}{top['preview']}", headers={"Range": "bytes=0-99"}, timeout=30)
         assert again.status_code == 206 and len(again.content) == 100
 
+        # Issue 9: what a segment uses, not the keyframe: the frame at its in point and a preview from there.
+        start, end = top["start"], top["end"]
+        inside = round((start + end) / 2, 3)
+        frame = httpx.get(f"{base}{top['thumbnail']}?at={inside}", timeout=60)
+        assert frame.status_code == 200 and frame.content[:3] == b"\xff\xd8\xff"
+        assert frame.content != thumb.content or inside == start
+        window = httpx.get(f"{base}{top['preview']}?start={inside}", timeout=120)
+        assert window.status_code == 200 and b"ftyp" in window.content[:64]
+        assert len(list((tmp_path / "data" / "cache" / "previews").glob("*.mp4"))) == 2
+        outside = httpx.get(f"{base}{top['thumbnail']}?at={end + 5}", timeout=30)
+        assert outside.status_code == 422 and outside.json()["error"]["code"] == "outside_shot"
+
         metrics = httpx.get(f"{base}/metrics", timeout=30).text
         assert 'montage_jobs{status="succeeded"} 1.0' in metrics
     finally:

@@ -116,6 +116,12 @@ def test_revisions_approve_and_conflicts(client: TestClient, keys: Keys, publish
     assert approved.status_code == 200 and approved.json()["approved"] is True
     again = client.post(f"{path}/render", headers=Keys.header(keys.edit))
     assert again.status_code == 409 and "already rendered" in again.json()["error"]["message"]
+    # Issue 9: one final revision, and approval can be withdrawn.
+    assert client.post(f"{path}/unapprove", headers=Keys.header(keys.submit)).status_code == 403
+    withdrawn = client.post(f"{path}/unapprove", headers=Keys.header(keys.edit))
+    assert withdrawn.status_code == 200 and withdrawn.json()["approved"] is False
+    assert withdrawn.json()["approved_at"] is None
+    assert client.post(f"{path}/unapprove", headers=Keys.header(keys.edit)).status_code == 409
     assert (
         client.post(
             f"/v1/jobs/{published_job}/revisions/9/approve", headers=Keys.header(keys.edit)
@@ -141,7 +147,7 @@ def test_edits_are_checked_before_the_pipeline_sees_them(
 ) -> None:
     path = f"/v1/jobs/{published_job}/edits"
     cases = [
-        ({"op": "swap", "segment": 3, "shot_id": 1}, "segment_not_found", "no segment 3"),
+        ({"op": "swap", "segment": 3, "shot_id": 1}, "segment_not_found", "no segment with index 3"),
         ({"op": "swap", "segment": 0, "shot_id": 12345}, "shot_not_found", "no shot 12345"),
         ({"op": "trim", "segment": 0, "in": 2.0, "out": 1.5}, "invalid_request", "must be after in"),
         ({"op": "sentence", "segment": 0, "text": ""}, "invalid_request", "text"),
@@ -178,3 +184,20 @@ def test_a_cancelled_render_leaves_the_revision_renderable(
     assert statuses == {1: "rendered", 2: "render_failed"}
     second = client.post(path, headers=Keys.header(keys.edit))
     assert second.status_code == 202 and second.json()["id"] != first.json()["id"]
+
+
+def test_one_revision_is_final(
+    client: TestClient, keys: Keys, settings: Settings, published_job: str
+) -> None:
+    """Issue 9: several revisions could be approved at once; approving one now withdraws the others."""
+    db = open_database(settings)
+    with transaction(db.sessions) as session:
+        add_revision(session, published_job, timeline=TIMELINE, status=RENDERED, base_number=1)
+    db.engine.dispose()
+    base = f"/v1/jobs/{published_job}/revisions"
+    assert client.post(f"{base}/1/approve", headers=Keys.header(keys.edit)).status_code == 200
+    assert client.post(f"{base}/2/approve", headers=Keys.header(keys.edit)).status_code == 200
+    assert client.post(f"{base}/2/approve", headers=Keys.header(keys.edit)).status_code == 200  # idempotent
+    rows = client.get(base).json()
+    assert [(r["number"], r["approved"]) for r in rows] == [(1, False), (2, True)]
+    assert rows[0]["approved_at"] is None and rows[1]["approved_at"] is not None

@@ -86,7 +86,7 @@ def test_a_shot_used_elsewhere_is_swapped_in_on_frames_nobody_shows() -> None:
 def test_a_shot_with_no_free_frames_is_refused_naming_the_segment_that_shows_it() -> None:
     with pytest.raises(InputError) as caught:
         apply_edits(_timeline(), [SwapEdit(segment=0, shot_id=11)], lookup=lookup)
-    assert caught.value.code == "shot_already_used" and "segment(s) 1" in caught.value.message
+    assert caught.value.code == "shot_already_used" and "segment(s) #2" in caught.value.message
 
 
 def test_a_batch_that_exchanges_shots_works_in_either_order() -> None:
@@ -130,7 +130,7 @@ def test_sentence_edit_marks_the_speech_to_make_again() -> None:
 def test_unknown_segments_and_shots_are_refused_with_the_edit_named() -> None:
     with pytest.raises(InputError) as caught:
         apply_edits(_timeline(), [SentenceEdit(segment=0, text="ok"), SwapEdit(segment=9, shot_id=10)])
-    assert caught.value.code == "segment_not_found" and caught.value.message.startswith("edit 1 (swap)")
+    assert caught.value.code == "segment_not_found" and caught.value.message.startswith("edit 2 (swap)")
     with pytest.raises(InputError) as caught:
         apply_edits(_timeline(), [SwapEdit(segment=0, shot_id=999)], lookup=lookup)
     assert caught.value.code == "shot_not_found"

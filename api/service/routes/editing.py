@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 from fastapi import Path as PathParam
-from sqlalchemy import update
+from sqlalchemy import case, update
 from sqlalchemy.orm import Session
 
 from api.jobs import states
@@ -178,16 +178,43 @@ def render(
     "/{job_id}/revisions/{number}/approve",
     response_model=RevisionOut,
     responses=ERRORS,
-    summary="Approve a rendered revision",
+    summary="Approve a rendered revision as the final one",
 )
 def approve(job_id: str, number: RevisionNumber, state: State, _principal: Editor) -> RevisionOut:
-    """Mark a rendered revision as approved for publication."""
+    """Make a rendered revision the video's one approved (final) revision; any other loses its approval."""
     with transaction(state.db.sessions) as session:
         revision = _revision(session, job_id, number)
         if revision.status != RENDERED:
             raise ConflictError(
                 f"revision {number} is {revision.status}; only a rendered revision can be approved"
             )
-        revision.approved = True
-        revision.approved_at = revision.approved_at or utcnow()
+        approved_at = revision.approved_at if revision.approved else utcnow()
+        # One statement sets every revision of the job, so two approvals at once still leave exactly one.
+        session.execute(
+            update(VideoRevision)
+            .where(VideoRevision.job_id == job_id)
+            .values(
+                approved=VideoRevision.number == number,
+                approved_at=case((VideoRevision.number == number, approved_at), else_=None),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        session.refresh(revision)
+    return RevisionOut.of(revision)
+
+
+@router.post(
+    "/{job_id}/revisions/{number}/unapprove",
+    response_model=RevisionOut,
+    responses=ERRORS,
+    summary="Withdraw a revision's approval",
+)
+def unapprove(job_id: str, number: RevisionNumber, state: State, _principal: Editor) -> RevisionOut:
+    """Withdraw the approval of a revision (the video then has no final revision until one is approved)."""
+    with transaction(state.db.sessions) as session:
+        revision = _revision(session, job_id, number)
+        if not revision.approved:
+            raise ConflictError(f"revision {number} is not approved")
+        revision.approved = False
+        revision.approved_at = None
     return RevisionOut.of(revision)

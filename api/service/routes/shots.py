@@ -1,4 +1,4 @@
-"""Shots: search by meaning, read one, its keyframe thumbnail and a short preview clip."""
+"""Shots: search by meaning, read one, its thumbnail (keyframe, or the frame at a time) and a preview clip."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from starlette.concurrency import run_in_threadpool
 from api.service.deps import State
 from api.service.errors import NotFoundError
 from api.service.library_paths import inside_library
-from api.service.previews import make_preview, preview_path
+from api.service.previews import frame_path, make_frame, make_preview, preview_path
 from api.service.schemas import ErrorOut, Responses, ShotHitOut
 from montage.db.models import Shot
+from montage.errors import InputError
 
 if TYPE_CHECKING:
     from montage.retrieval.shot_search import ShotHit
@@ -25,6 +26,14 @@ router = APIRouter(prefix="/v1/shots", tags=["shots"])
 
 NOT_FOUND: Responses = {404: {"model": ErrorOut}}
 ShotId = Annotated[int, PathParam(ge=-(2**63), le=2**63 - 1, description="A shot id.")]
+SourceTime = Annotated[
+    float | None,
+    Query(
+        ge=0,
+        le=86_400,
+        description="Seconds in the source file, inside the shot (e.g. a segment's in point).",
+    ),
+]
 
 
 def hit_out(hit: ShotHit) -> ShotHitOut:
@@ -83,13 +92,26 @@ def _shot(session: Session, shot_id: int) -> Shot:
     return shot
 
 
+def _locate(state: State, shot_id: int, at: float | None) -> tuple[Path, float, float]:
+    """The shot's source file (inside the library roots) and its start and end; ``at`` must lie inside it."""
+    with state.db.sessions() as session:
+        shot = _shot(session, shot_id)
+        source = inside_library(shot.source.path, state.settings.library_roots)
+        if at is not None and not shot.start_s - 1e-3 <= at <= shot.end_s + 1e-3:
+            raise InputError(
+                f"{at:.3f} s is outside shot {shot_id} ({shot.start_s:.3f}–{shot.end_s:.3f} s of its file)",
+                code="outside_shot",
+            )
+        return source, shot.start_s, shot.end_s
+
+
 @router.get("/{shot_id}", responses=NOT_FOUND, summary="One shot")
 def read(shot_id: ShotId, state: State) -> dict[str, object]:
     """A shot's source, time range, quality and text."""
     with state.db.sessions() as session:
         shot = _shot(session, shot_id)
         return {
-            "shot_id": shot.id,
+            "shot_id": str(shot.id),  # a decimal string, like every id in the API
             "path": shot.source.rel_path,
             "title": shot.source.title,
             "start": round(shot.start_s, 3),
@@ -106,11 +128,23 @@ def read(shot_id: ShotId, state: State) -> dict[str, object]:
 @router.get(
     "/{shot_id}/thumbnail.jpg",
     response_class=FileResponse,
-    responses={**NOT_FOUND, 200: {"content": {"image/jpeg": {}}}},
+    responses={
+        **NOT_FOUND,
+        403: {"model": ErrorOut},
+        422: {"model": ErrorOut},
+        200: {"content": {"image/jpeg": {}}},
+    },
     summary="A shot's keyframe",
 )
-def thumbnail(shot_id: ShotId, state: State) -> FileResponse:
-    """The shot's keyframe JPEG."""
+async def thumbnail(shot_id: ShotId, state: State, at: SourceTime = None) -> FileResponse:
+    """The shot's keyframe JPEG; with ``at``, the frame at that time (what a segment using it shows)."""
+    if at is not None:
+        source, _, _ = await run_in_threadpool(_locate, state, shot_id, at)
+        target = frame_path(state.settings.cache_dir, shot_id, at, state.service.preview_width)
+        await run_in_threadpool(make_frame, source, at, target, width=state.service.preview_width)
+        return FileResponse(
+            target, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=86400"}
+        )
     with state.db.sessions() as session:
         shot = _shot(session, shot_id)
     keyframes = state.settings.keyframe_dir.resolve()
@@ -123,21 +157,23 @@ def thumbnail(shot_id: ShotId, state: State) -> FileResponse:
 @router.get(
     "/{shot_id}/preview.mp4",
     response_class=FileResponse,
-    responses={**NOT_FOUND, 403: {"model": ErrorOut}, 200: {"content": {"video/mp4": {}}}},
+    responses={
+        **NOT_FOUND,
+        403: {"model": ErrorOut},
+        422: {"model": ErrorOut},
+        200: {"content": {"video/mp4": {}}},
+    },
     summary="A short preview clip of a shot",
 )
-async def preview(shot_id: ShotId, state: State) -> FileResponse:
-    """The first seconds of the shot, small and silent; cut once, then cached."""
-
-    def locate() -> tuple[Path, float, float]:
-        with state.db.sessions() as session:
-            shot = _shot(session, shot_id)
-            source = inside_library(shot.source.path, state.settings.library_roots)
-            return source, shot.start_s, shot.end_s
-
-    source, start_s, end_s = await run_in_threadpool(locate)
+async def preview(shot_id: ShotId, state: State, start: SourceTime = None) -> FileResponse:
+    """The first seconds of the shot (from ``start``: of the window a segment uses), small and silent; cut
+    once, then cached."""
+    source, start_s, end_s = await run_in_threadpool(_locate, state, shot_id, start)
+    start_s = start_s if start is None else start
     service = state.service
-    target = preview_path(state.settings.cache_dir, shot_id, service.preview_width, service.preview_max_s)
+    target = preview_path(
+        state.settings.cache_dir, shot_id, service.preview_width, service.preview_max_s, start
+    )
     await run_in_threadpool(
         make_preview, source, start_s, end_s, target, width=service.preview_width, max_s=service.preview_max_s
     )

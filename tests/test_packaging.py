@@ -3,8 +3,11 @@ migrations (so `montage db upgrade` works without the source tree)."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import sysconfig
 import tomllib
 import zipfile
 from pathlib import Path
@@ -14,6 +17,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from tests.conftest import REPO_ROOT
+
+_NOT_SOURCE = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
 def _pins(path: Path) -> dict[str, str]:
@@ -49,9 +54,23 @@ def test_the_lock_agrees_with_the_torch_pins() -> None:
         assert locked[name] == version, name
 
 
+def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, (args, done.stdout[-2000:], done.stderr[-2000:])
+    return done.stdout
+
+
 @pytest.mark.slow
-def test_the_wheel_carries_the_migrations(tmp_path: Path) -> None:
-    subprocess.run(
+def test_a_wheel_install_migrates_and_runs_doctor_outside_the_source_tree(tmp_path: Path) -> None:
+    """Build the wheel, install it (no deps) into a new venv that borrows the dependencies of this one
+    (a .pth line, so this venv's editable montage is not seen), then run it from a folder with no source."""
+    source = tmp_path / "source"  # a clean copy: setuptools' build/ folder would keep deleted modules
+    for package in ("montage", "indexer", "api", "migrations"):
+        shutil.copytree(REPO_ROOT / package, source / package, ignore=_NOT_SOURCE)
+    for file_name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy2(REPO_ROOT / file_name, source / file_name)
+    wheels = tmp_path / "wheels"
+    _run(
         [
             sys.executable,
             "-m",
@@ -61,16 +80,36 @@ def test_the_wheel_carries_the_migrations(tmp_path: Path) -> None:
             "--no-deps",
             "--no-build-isolation",
             "-w",
-            str(tmp_path),
+            str(wheels),
             ".",
         ],
-        cwd=REPO_ROOT,
-        check=True,
-        timeout=300,
+        source,
     )
-    (wheel,) = tmp_path.glob("montage-*.whl")
+    (wheel,) = wheels.glob("montage-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for versions_file in (REPO_ROOT / "migrations" / "versions").glob("*.py"):
         assert f"migrations/versions/{versions_file.name}" in names
     assert {"migrations/env.py", "migrations/script.py.mako", "montage/options/render.py"} <= names
     assert not any(name.startswith("tests/") for name in names)
+
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], tmp_path)
+    (site_packages,) = venv.glob("lib/python*/site-packages")
+    (site_packages / "borrowed-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    python = str(venv / "bin" / "python")
+    _run(
+        [sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps", str(wheel)], tmp_path
+    )
+
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = dict(os.environ, MONTAGE_DATA_DIR=str(tmp_path / "data"), HF_HUB_OFFLINE="1")
+    env.pop("MONTAGE_DATABASE_URL", None)
+    env.pop("PYTHONPATH", None)
+    where = _run(
+        [python, "-c", "import migrations, montage; print(montage.__file__, migrations.__file__)"], work, env
+    )
+    assert str(REPO_ROOT) not in where and str(site_packages) in where
+    _run([str(venv / "bin" / "montage"), "db", "upgrade"], work, env)
+    _run([str(venv / "bin" / "montage"), "db", "upgrade"], work, env)  # again: nothing to do
+    _run([str(venv / "bin" / "montage"), "doctor", "--json"], work, env)

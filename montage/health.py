@@ -12,7 +12,7 @@ from montage.config import Settings
 from montage.db.session import make_engine, normalise_url
 from montage.embedding.clip_weights import clip_availability
 from montage.search.vector_index import read_manifest
-from montage.speech import list_voices
+from montage.speech.registry import list_voices
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from api.cli.context import CliContext, console
-from montage.speech import list_voices
+from montage.speech.registry import list_voices
 
 
 def voices_command(

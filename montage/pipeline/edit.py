@@ -17,7 +17,7 @@ from montage.db.repositories.shots import shots_by_ids
 from montage.pipeline.outputs import write_outputs
 from montage.pipeline.types import MakeResult, ShouldCancel, StageProgress
 from montage.search.channels import Channels
-from montage.speech import synthesize_sentences
+from montage.speech.sentence_synthesis import synthesize_sentences
 from montage.timeline import Segment, Timeline
 from montage.timeline.edits import PENDING_SPEECH, LibraryShot, ShotLookup
 from montage.timeline.text_width import is_cjk_text

@@ -29,7 +29,8 @@ from montage.retrieval.calibration import relevance_floor
 from montage.retrieval.candidates import gather_candidates
 from montage.retrieval.ranking import query_named_things
 from montage.search.channels import Channels
-from montage.speech import SentenceAudio, synthesize_sentences
+from montage.speech.records import SentenceAudio
+from montage.speech.sentence_synthesis import synthesize_sentences
 from montage.timeline import (
     MusicTrack,
     Slot,

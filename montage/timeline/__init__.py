@@ -4,6 +4,7 @@
 JSON (``timeline.schema.json``), SRT/WebVTT subtitles and OpenTimelineIO. See docs/render.md.
 """
 
+from montage.options.alignment import AlignmentOptions
 from montage.timeline.align import Alignment, align
 from montage.timeline.assemble import build_timeline, narration_clips
 from montage.timeline.json_io import read_timeline_json, write_timeline_json
@@ -18,7 +19,6 @@ from montage.timeline.model import (
     Timeline,
     timeline_json_schema,
 )
-from montage.timeline.options import AlignmentOptions
 from montage.timeline.otio_export import build_otio, export_otio
 from montage.timeline.plan_inputs import CandidateShot, Slot
 from montage.timeline.subtitles import Cue, cues_for_sentences, cues_for_timeline, write_srt, write_vtt

@@ -12,10 +12,10 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from montage.options.alignment import AlignmentOptions
 from montage.retrieval.named_things import named_things
 from montage.timeline.cut_planner import GroupPlan, Take, best_first, frame_bounds, plan_cut
 from montage.timeline.model import Alternative, Credit, Segment, ShotUse
-from montage.timeline.options import AlignmentOptions
 from montage.timeline.plan_inputs import CandidateShot, Slot
 from montage.timeline.shot_window import choose_window
 from montage.timeline.title_phrase import title_phrase

@@ -20,9 +20,9 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from montage.options.alignment import AlignmentOptions
 from montage.timeline.frame_grid import snap_to_frame
 from montage.timeline.model import Fill
-from montage.timeline.options import AlignmentOptions
 from montage.timeline.plan_inputs import CandidateShot, Slot
 from montage.timeline.segmenting import SentenceSpan, merge_short_spans, sentence_spans
 from montage.timeline.shot_window import clean_ranges

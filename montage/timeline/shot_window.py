@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from montage.timeline.options import AlignmentOptions
+from montage.options.alignment import AlignmentOptions
 from montage.timeline.plan_inputs import CandidateShot
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from montage.speech import SpeechOptions, TTSEngine, get_engine
+from montage.options.speech import SpeechOptions
+from montage.speech.protocol import TTSEngine
+from montage.speech.registry import get_engine
 
 from .tiny_coqui_model import build_tiny_vits
 

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from montage.speech import SpeechError, SpeechOptions, SynthesisResult, get_engine, synthesize_sentences
+from montage.options.speech import SpeechOptions
+from montage.speech.errors import SpeechError
+from montage.speech.records import SynthesisResult
+from montage.speech.registry import get_engine
+from montage.speech.sentence_synthesis import synthesize_sentences
 
 from .audio_checks import ffmpeg_loudness, wav_samples
 from .conftest import EngineCase

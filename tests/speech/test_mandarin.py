@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from montage.speech import SpeechOptions, synthesize_sentences
+from montage.options.speech import SpeechOptions
 from montage.speech.engines.espeak_ng import (
     EspeakNgEngine,
     loader_runtime,
@@ -16,6 +16,7 @@ from montage.speech.engines.espeak_ng import (
     reads_chinese,
     system_runtime,
 )
+from montage.speech.sentence_synthesis import synthesize_sentences
 
 from .audio_checks import ffmpeg_loudness
 

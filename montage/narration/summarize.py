@@ -58,7 +58,9 @@ def summarize_article(
         raise InputError("the article has no sentences to narrate", code="empty_article")
     step = checkpoint or _no_checkpoint
     prior = position_prior([sentence.paragraph_index for sentence in sentences])
-    members = graph_members([sentence.text for sentence in sentences], prior, options.position_prior_weight)
+    members = graph_members(
+        [sentence.text for sentence in sentences], prior, options.position_prior_weight, checkpoint=step
+    )
     sentences = [sentences[i] for i in members]
     prior = prior[members]
     step()

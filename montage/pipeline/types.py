@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from montage.errors import MontageError
-from montage.timeline.model import Aspect, Timeline
+from montage.options.render import Aspect
+from montage.timeline.model import Timeline
 
 __all__ = [
     "STAGES",

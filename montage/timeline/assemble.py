@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from montage.options.render import Aspect
 from montage.timeline.align import Alignment
-from montage.timeline.model import Aspect, MusicTrack, NarrationClip, Timeline
+from montage.timeline.model import MusicTrack, NarrationClip, Timeline
 from montage.timeline.plan_inputs import Slot
 
 

@@ -38,9 +38,7 @@ from pydantic import (
 from pydantic.dataclasses import dataclass
 
 from montage.errors import InputError
-
-Aspect = Literal["16:9", "9:16", "1:1"]
-"""The output frame's aspect ratio."""
+from montage.options.render import Aspect
 
 SCHEMA_VERSION: Final = "1.1"
 """Version written into every timeline. 1.1: ids are JSON strings (1.0 wrote numbers; still read)."""

@@ -31,6 +31,49 @@ function flash(message, kind = "info") {
 const fmtTime = (s) => (s === null || s === undefined ? "–" : `${Number(s).toFixed(2)} s`);
 const fmtScore = (v) => (v === null || v === undefined ? "n/a" : Number(v).toFixed(3));
 const shortId = (id) => id.slice(0, 8);
+const slug = (text) => (text || "video").normalize("NFKD").replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "").slice(0, 60).toLowerCase() || "video";
+
+// Stages a video job reports, in order (montage.pipeline.types.STAGES after loading the models).
+const STAGES = ["loading models", "article", "narration", "anchors", "speech", "retrieval", "alignment", "render"];
+
+/** Progress in words: the stage, its step among the stages, and the percentage. */
+function progressText(job) {
+  const pct = `${Math.round(Math.max(0, Math.min(1, job.progress || 0)) * 100)} %`;
+  const step = STAGES.indexOf(job.stage);
+  if (!job.stage) return pct;
+  return step >= 0 ? `${job.stage} · step ${step + 1} of ${STAGES.length} · ${pct}` : `${job.stage} · ${pct}`;
+}
+
+// Score parts in words (the raw numbers and weights stay under "how it was computed").
+const SCORE_NAMES = {
+  visual: "picture matches the sentence", text: "description matches the sentence", keyword: "shared words",
+  tags: "tags match", labels: "tags match (other language)", named: "shows a thing the sentence names",
+  quality: "picture quality", chosen_by_editor: "chosen by an editor",
+};
+
+/** Warnings for editors in plain words; the technical text stays available under a disclosure. */
+function plainWarning(text) {
+  if (text.startsWith("visual channel unavailable")) {
+    return ["Shots were matched by their descriptions only: picture matching is not set up on this server.", text];
+  }
+  const card = text.match(/^sentence (\d+): (.*); ([\d.]+) s title card$/);
+  if (card) return [`Sentence ${card[1]} shows a ${card[3]} s title card: ${card[2]}.`, null];
+  return [text, null];
+}
+
+/** Make a clickable element usable from the keyboard too (Tab to it, Enter or Space to press). */
+function pressable(node, label) {
+  node.setAttribute("tabindex", "0");
+  node.setAttribute("role", "button");
+  if (label) node.setAttribute("aria-label", label);
+  node.addEventListener("keydown", (event) => {
+    if (event.target === node && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); node.click(); }
+  });
+  return node;
+}
+
+/** What a shot shows, for alt text: its file's name in words and the part used. */
+const shotWords = (path, start, end) => `${(path || "").split("/").pop().replace(/\.[^.]+$/, "").replace(/[-_]+/g, " ")} footage, ${fmtTime(start)}–${fmtTime(end)}`;
 
 function progressBar(fraction) {
   const pct = Math.round(Math.max(0, Math.min(1, fraction || 0)) * 100);
@@ -104,7 +147,7 @@ async function jobsView() {
     { class: "panel" },
     el("h1", {}, "Jobs"),
     el("table", { "data-testid": "jobs" },
-      el("thead", {}, el("tr", {}, ["Job", "Kind", "Status", "Stage", "Progress", "Created"].map((h) => el("th", {}, h)))),
+      el("thead", {}, el("tr", {}, ["Story", "Kind", "Status", "Progress", "Created"].map((h) => el("th", {}, h)))),
       body),
   );
   view.replaceChildren(panel);
@@ -113,15 +156,14 @@ async function jobsView() {
     body.replaceChildren(
       ...page.items.map((job) =>
         el("tr", { "data-testid": "job-row", dataset: { jobId: job.id } },
-          el("td", {}, job.kind === "video" ? el("a", { href: `#/jobs/${job.id}` }, shortId(job.id)) : shortId(job.id)),
+          el("td", {}, job.kind === "video" ? el("a", { href: `#/jobs/${job.id}`, title: job.id }, job.title) : job.title),
           el("td", {}, job.kind),
           el("td", { class: `status ${job.status}` }, job.status),
-          el("td", {}, job.stage || ""),
-          el("td", {}, progressBar(job.progress)),
+          el("td", {}, progressBar(job.progress), " ", el("span", { class: "muted" }, progressText(job))),
           el("td", { class: "muted" }, new Date(job.created_at).toLocaleString()),
         )),
     );
-    if (!page.items.length) body.replaceChildren(el("tr", {}, el("td", { colspan: 6, class: "muted" }, "No jobs yet.")));
+    if (!page.items.length) body.replaceChildren(el("tr", {}, el("td", { colspan: 5, class: "muted" }, "No jobs yet.")));
   }
   await refresh();
   const timer = setInterval(() => refresh().catch(() => {}), 2000);
@@ -186,7 +228,17 @@ class JobPage {
    * before unsaved edits are lost by closing, reloading or leaving the page. */
   guardEdits() {
     const onKey = (event) => {
-      if (!(event.ctrlKey || event.metaKey) || ["INPUT", "TEXTAREA"].includes(event.target.tagName)) return;
+      if (["INPUT", "TEXTAREA", "SELECT"].includes(event.target.tagName)) return;
+      const free = event.target === document.body || event.target === this.video;
+      if (free && !event.ctrlKey && !event.metaKey && !event.altKey && this.video) {
+        // playback keys: Space or K plays / pauses, J and L jump 5 s back and forward
+        const key = event.key.toLowerCase();
+        if (key === " " || key === "k") { event.preventDefault(); if (this.video.paused) this.video.play().catch(() => {}); else this.video.pause(); }
+        else if (key === "j") this.video.currentTime = Math.max(0, this.video.currentTime - 5);
+        else if (key === "l") this.video.currentTime = Math.min(this.video.duration || Infinity, this.video.currentTime + 5);
+        return;
+      }
+      if (!(event.ctrlKey || event.metaKey)) return;
       const key = event.key.toLowerCase();
       if (key === "z" && !event.shiftKey) { event.preventDefault(); this.undo(); }
       else if ((key === "z" && event.shiftKey) || key === "y") { event.preventDefault(); this.redo(); }
@@ -253,12 +305,12 @@ class JobPage {
   renderParts() {
     this.statusBox = el("section", { class: "panel", "data-testid": "job-status" });
     this.renderStatus();
-    const parts = [el("h1", {}, `Video ${shortId(this.jobId)}`), this.statusBox];
+    const parts = [el("h1", { title: this.jobId }, this.job.title || `Video ${shortId(this.jobId)}`), this.statusBox];
     if (this.timeline) {
+      // the storyboard right under the player, so an editor sees both at once
       parts.push(el("div", { class: "job-head" }, this.playerPanel(), this.narrationPanel()));
-      parts.push(this.revisionsPanel());
-      parts.push(this.editsPanel());
       parts.push(this.stripPanel());
+      parts.push(el("div", { class: "job-side" }, this.editsPanel(), this.revisionsPanel()));
     }
     this.root.replaceChildren(...parts);
   }
@@ -268,14 +320,18 @@ class JobPage {
     const items = [
       el("div", { class: "actions" },
         el("span", { class: `status ${job.status}`, "data-testid": "status" }, job.status),
-        job.stage ? el("span", { class: "muted" }, job.stage) : null,
         progressBar(job.progress),
+        el("span", { class: "muted", "data-testid": "progress-text" }, progressText(job)),
         ["queued", "running"].includes(job.status)
           ? el("button", { onclick: () => this.cancel() }, "Cancel") : null),
     ];
     if (job.warnings.length) {
-      items.push(el("p", { class: "muted" }, "When the first cut was made:"),
-        el("ul", { class: "warnings" }, job.warnings.map((w) => el("li", {}, w))));
+      items.push(el("details", { class: "warnings-box" },
+        el("summary", {}, `${job.warnings.length} note(s) from making the first cut`),
+        el("ul", { class: "warnings" }, job.warnings.map((w) => {
+          const [plain, technical] = plainWarning(w);
+          return el("li", {}, plain, technical ? el("details", { class: "technical" }, el("summary", {}, "details for the administrator"), technical) : null);
+        }))));
     }
     if (this.timeline) {
       const cards = this.timeline.segments.filter((s) => !s.shot).map((s) => `#${s.index + 1}`);
@@ -318,13 +374,15 @@ class JobPage {
       el("a", { href: `/v1/jobs/${this.jobId}/subtitles.vtt${query}` }, "VTT"), " · ",
       el("a", { href: `/v1/jobs/${this.jobId}/timeline${query}` }, "timeline JSON"), " · ",
       el("a", { href: `/v1/jobs/${this.jobId}/timeline.otio${query}` }, "OTIO"));
-    return el("section", { class: "panel" }, note, video, links);
+    const download = el("a", { class: "button", "data-testid": "download", href: `/v1/jobs/${this.jobId}/video.mp4${query}`,
+      download: `${slug(this.job.title)}-r${revision.number}.mp4` }, "Download MP4");
+    return el("section", { class: "panel" }, note, video, el("div", { class: "actions" }, download, links));
   }
 
   narrationPanel() {
     const lines = (this.timeline.narration || []).map((clip) =>
-      el("p", { dataset: { start: clip.start_s }, onclick: () => this.seek(clip.start_s) },
-        el("span", { class: "muted" }, `${fmtTime(clip.start_s)}  `), clip.text || ""));
+      pressable(el("p", { dataset: { start: clip.start_s }, onclick: () => this.seek(clip.start_s) },
+        el("span", { class: "muted" }, `${fmtTime(clip.start_s)}  `), clip.text || ""), `Play from ${fmtTime(clip.start_s)}`));
     return el("section", { class: "panel narration", "data-testid": "narration" }, el("h2", {}, "Narration"), lines);
   }
 
@@ -457,10 +515,13 @@ class JobPage {
           `⇄ exchange with #${users[0] + 1}`)
           : null)
       : null;
-    return el("div", { class: `alt${users.length ? " used" : ""}`, ...attrs, dataset: { shotId: choice.shot_id },
+    const start = choice.in ?? choice.start;
+    const words = shotWords(choice.path, start, choice.out ?? choice.end);
+    const tile = pressable(el("div", { class: `alt${users.length ? " used" : ""}`, ...attrs, dataset: { shotId: choice.shot_id },
       onclick: () => this.addEdit(swap) },
-    el("img", { src: `/v1/shots/${choice.shot_id}/thumbnail.jpg?at=${(choice.in ?? choice.start).toFixed(3)}`, alt: choice.path, loading: "lazy" }),
-    label, inUse);
+    el("img", { src: `/v1/shots/${choice.shot_id}/thumbnail.jpg?at=${start.toFixed(3)}`, alt: words, loading: "lazy" }),
+    label), `Use ${words} for segment ${i + 1}`);
+    return el("div", { class: "choice" }, tile, inUse); // the exchange button sits beside the tile, not in it
   }
 
   async saveEdits() {
@@ -524,19 +585,25 @@ class JobPage {
       const chosen = segment.alternatives.find((a) => String(a.shot_id) === String(swap.shot_id));
       const at = chosen ? `?at=${chosen.in.toFixed(3)}` : "";
       picture = el("div", { class: "pending-picture", "data-testid": `pending-picture-${i}` },
-        el("img", { class: "thumb", src: `/v1/shots/${swap.shot_id}/thumbnail.jpg${at}`, alt: `shot ${swap.shot_id}` }),
+        el("img", { class: "thumb", src: `/v1/shots/${swap.shot_id}/thumbnail.jpg${at}`, alt: chosen ? shotWords(chosen.path, chosen.in, chosen.out) : `library shot ${swap.shot_id}` }),
         el("span", { class: "badge" }, "new shot · not saved"));
     } else if (shot) {
-      picture = el("img", { class: "thumb", src: `/v1/shots/${shot.shot_id}/thumbnail.jpg?at=${shot.in.toFixed(3)}`, alt: shot.path,
+      picture = el("img", { class: "thumb", src: `/v1/shots/${shot.shot_id}/thumbnail.jpg?at=${shot.in.toFixed(3)}`, alt: shotWords(shot.path, shot.in, shot.out),
         title: `${shot.path} ${fmtTime(shot.in)}–${fmtTime(shot.out)} (click to preview the part used)`, loading: "lazy",
         onclick: (event) => event.currentTarget.replaceWith(el("video", { class: "thumb", src: `/v1/shots/${shot.shot_id}/preview.mp4?start=${shot.in.toFixed(3)}`, autoplay: true, muted: true, loop: true, playsinline: true })) });
     } else {
       picture = el("div", { class: "card" }, segment.fallback_text || "title card");
     }
+    const main = shot ? Object.entries(shot.scores).filter(([name]) => name in SCORE_NAMES) : [];
+    const rest = shot ? Object.entries(shot.scores).filter(([name]) => !(name in SCORE_NAMES)) : [];
     const scores = shot
-      ? el("table", { class: "scores", "data-testid": "scores" },
-          el("tr", {}, el("td", {}, "score"), el("td", {}, el("strong", {}, fmtScore(shot.score)))),
-          Object.entries(shot.scores).map(([name, value]) => el("tr", {}, el("td", {}, name), el("td", {}, fmtScore(value)))))
+      ? el("div", { "data-testid": "scores" },
+          el("table", { class: "scores" },
+            el("tr", {}, el("td", {}, "overall relevance"), el("td", {}, el("strong", {}, fmtScore(shot.score)))),
+            main.map(([name, value]) => el("tr", {}, el("td", {}, SCORE_NAMES[name]), el("td", {}, fmtScore(value))))),
+          el("p", { class: "muted" }, segment.fill_reason || ""),
+          rest.length ? el("details", {}, el("summary", {}, "how it was computed"),
+            el("table", { class: "scores" }, rest.map(([name, value]) => el("tr", {}, el("td", {}, name), el("td", {}, fmtScore(value)))))) : null)
       : el("p", { class: "muted", "data-testid": `card-reason-${i}` }, segment.alternatives.length
         ? `Title card: ${segment.fill_reason || "the planner kept no shot here"}. The alternatives below clear the relevance floor; click one to show it.`
         : `Title card: no library shot clears the relevance floor for this sentence${segment.fill_reason ? ` (${segment.fill_reason})` : ""}. Search for one below.`);
@@ -545,7 +612,7 @@ class JobPage {
         this.shotChoice(segment, alt, { "data-testid": `alt-${i}-${k}`, title: `${alt.path}  score ${fmtScore(alt.score)}` }, fmtScore(alt.score))));
     return el("article", { class: `segment${edited ? " edited" : ""}`, "data-testid": `segment-${i}`, dataset: { shotId: shot ? shot.shot_id : "", start: segment.start, end: segment.end } },
       el("div", { class: "when", title: "Play from here", onclick: () => this.seek(segment.start) }, `#${i + 1} · sentence ${segment.sentence_index + 1} · ${fmtTime(segment.start)}–${fmtTime(segment.end)}`,
-        shot ? ` · shot ${shot.shot_id}` : ""),
+        shot ? ` · ${shotWords(shot.path, shot.in, shot.out).split(" footage")[0]}` : ""),
       el("div", { class: "sentence", title: "Play from here", onclick: () => this.seek(segment.start) }, segment.sentence),
       picture,
       el("details", {}, el("summary", {}, "Why this shot"), scores, shot ? el("p", { class: "muted" }, shot.path) : null),
@@ -556,7 +623,7 @@ class JobPage {
   tools(segment) {
     const i = segment.index;
     const shot = segment.shot;
-    const search = el("input", { type: "search", placeholder: "search any shot…", "data-testid": `search-${i}` });
+    const search = el("input", { type: "search", placeholder: "search any shot…", "aria-label": `search shots for segment ${i + 1}`, "data-testid": `search-${i}` });
     const results = el("div", { class: "search-results" });
     const length = segment.end - segment.start;
     let wanted = 12;
@@ -596,8 +663,9 @@ class JobPage {
 
   /** A trim scrubber bounded by the shot: slide the part used (the segment keeps its length, so out follows
    * in), see the frame at the new in point, then add the trim. The shot's bounds are read when opened. */
-  trimControl(segment, shot, length) {
+  trimControl(segment, shot, segmentLength) {
     const i = segment.index;
+    const length = segmentLength * (shot.speed || 1); // source seconds the segment plays (a slowed shot uses fewer)
     const slider = el("input", { type: "range", step: "0.04", value: shot.in, disabled: true, "aria-label": "in point", "data-testid": `trim-slider-${i}` });
     const inBox = el("input", { type: "number", step: "0.04", value: shot.in.toFixed(2), "aria-label": "in", "data-testid": `trim-in-${i}` });
     const outText = el("span", { class: "muted" }, `out ${shot.out.toFixed(2)} s`);
@@ -627,9 +695,9 @@ class JobPage {
         slider.max = Math.max(found.start, found.end - length);
         inBox.min = slider.min;
         inBox.max = slider.max;
-        bounds.textContent = `shot ${found.start.toFixed(2)}–${found.end.toFixed(2)} s; the segment needs ${length.toFixed(2)} s`;
-        if (found.end - found.start + 1e-6 < length) {
-          bounds.textContent += " at normal speed: the shot is too short to slide (it is slowed to fit)";
+        bounds.textContent = `shot ${found.start.toFixed(2)}–${found.end.toFixed(2)} s; the segment uses ${length.toFixed(2)} s of it`;
+        if (found.end - found.start < length + 0.04) {
+          bounds.textContent += ": all of it, nothing to slide";
           return;
         }
         slider.disabled = add.disabled = false;

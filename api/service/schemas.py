@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -63,11 +64,32 @@ class JobLinks(BaseModel):
     results: dict[str, str] = Field(default_factory=dict)
 
 
+def job_title(job: Job) -> str:
+    """What a person calls the job: a video job's article title line (or its URL), shortened; a render job's
+    revision; a re-index."""
+    if job.kind == "render":
+        return f"revision {job.revision} of video {str(job.video_job_id or '')[:8]}"
+    if job.kind != "video":
+        return "library re-index" if job.kind == "reindex" else job.kind
+    article = str((job.payload or {}).get("article", "")).strip()
+    if article.startswith(("http://", "https://")):
+        return article[:120]
+    heading = re.search(r"<(h1|title)[^>]*>(.*?)</\1>", article, re.IGNORECASE | re.DOTALL)
+    lines = [heading.group(2)] if heading else article.splitlines()
+    for line in lines:
+        text = " ".join(re.sub(r"<[^>]*>", " ", line).strip().lstrip("#").split())
+        if text:
+            first = re.split(r"(?<=[.!?。！？])\s*", text, maxsplit=1)[0]  # a plain article's first sentence
+            return first if len(first) <= 80 else first[:79].rstrip() + "…"
+    return "untitled article"
+
+
 class JobOut(BaseModel):
     """A job's state."""
 
     id: str
     kind: str
+    title: str = Field(description="What a person calls the job (a video's article title line or URL).")
     status: str
     stage: str | None
     progress: float
@@ -97,6 +119,7 @@ class JobOut(BaseModel):
         return cls(
             id=job.id,
             kind=job.kind,
+            title=job_title(job),
             status=job.status,
             stage=job.stage,
             progress=round(job.progress, 4),

@@ -36,7 +36,7 @@ def _shot_use(take: Take, output_s: float, options: AlignmentOptions) -> ShotUse
     # The planner keeps speed within max_speed_change; putting cuts on the frame grid can move it by up to
     # a frame's worth. Speed is always exactly source / output, so the render never runs out of frames.
     source = round(min(take.source_s, output_s), 6)
-    speed = source / output_s if output_s > 0 else 1.0
+    speed = min(1.0, source / output_s) if output_s > 0 else 1.0  # rounding may not make it faster
     return ShotUse(
         shot.path,
         shot.shot_id,

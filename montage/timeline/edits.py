@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from montage.errors import InputError
+from montage.options.alignment import AlignmentOptions
 from montage.timeline.model import Alternative, Id, Segment, ShotUse, Timeline
 
 EDITOR_SCORE_KEY = "chosen_by_editor"
@@ -26,6 +27,9 @@ EDITOR_SCORE_KEY = "chosen_by_editor"
 
 PENDING_SPEECH = "pending-speech:"
 """Narration path prefix of a rewritten sentence until its speech is synthesised again."""
+
+DEFAULT_MAX_SPEED_CHANGE = AlignmentOptions.model_fields["max_speed_change"].default
+"""How much slower than normal a swapped-in shot may play: the cut planner's own limit."""
 
 SegmentNumber = Annotated[int, Field(ge=0, le=100_000, description="A segment's index in the timeline.")]
 
@@ -126,10 +130,11 @@ def _frames_taken(
 
 
 def _free_window(
-    start: float, end: float, length: float, taken: Sequence[tuple[float, float]]
-) -> float | None:
-    """The in point of a ``length``-long window inside ``[start, end]`` that overlaps no taken part, as near
-    the middle of the shot as possible (None when no such window exists)."""
+    start: float, end: float, want: float, least: float, taken: Sequence[tuple[float, float]]
+) -> tuple[float, float] | None:
+    """(in point, source length) of the longest window of at most ``want`` and at least ``least`` seconds
+    inside ``[start, end]`` that overlaps no taken part, as near the middle of the shot as possible (None when
+    no free stretch is ``least`` long)."""
     middle = (start + end) / 2
     gaps: list[tuple[float, float]] = []
     cursor = start
@@ -139,17 +144,25 @@ def _free_window(
         cursor = max(cursor, high)
     if cursor < end:
         gaps.append((cursor, end))
-    best: float | None = None
+    best: tuple[float, float] | None = None
     for low, high in gaps:
-        if high - low + 1e-6 < length:
+        length = min(want, high - low)
+        if length + 1e-6 < least:
             continue
         begin = min(max(low, middle - length / 2), high - length)
-        if best is None or abs(begin + length / 2 - middle) < abs(best + length / 2 - middle):
-            best = begin
+        if (
+            best is None
+            or length > best[1] + 1e-6
+            or (
+                abs(length - best[1]) <= 1e-6
+                and abs(begin + length / 2 - middle) < abs(best[0] + best[1] / 2 - middle)
+            )
+        ):
+            best = (begin, length)
     return best
 
 
-def _swap(segments: list[Segment], edit: SwapEdit, lookup: ShotLookup | None) -> LibraryShot:
+def _swap(segments: list[Segment], edit: SwapEdit, lookup: ShotLookup | None, slowest: float) -> LibraryShot:
     """Put the shot on the segment (frames chosen later); returns where the shot lies."""
     segment = _segment(segments, edit.segment)
     alternative = next((a for a in segment.alternatives if a.shot_id == edit.shot_id), None)
@@ -158,10 +171,10 @@ def _swap(segments: list[Segment], edit: SwapEdit, lookup: ShotLookup | None) ->
         found = LibraryShot(alternative.path, alternative.source_id, alternative.in_s, alternative.out_s)
     if found is None:
         raise InputError(f"no shot {edit.shot_id} in the library", code="shot_not_found")
-    if found.end_s - found.start_s + 1e-6 < segment.duration_s:
+    if found.end_s - found.start_s + 1e-6 < segment.duration_s * slowest:
         raise InputError(
-            f"shot {edit.shot_id} ({found.end_s - found.start_s:.2f} s) is shorter than segment "
-            f"#{segment.index + 1} ({segment.duration_s:.2f} s)",
+            f"shot {edit.shot_id} ({found.end_s - found.start_s:.2f} s) is too short for segment "
+            f"#{segment.index + 1} ({segment.duration_s:.2f} s) even slowed to {slowest:.0%} speed",
             code="shot_too_short",
         )
     score, scores = (alternative.score, dict(alternative.scores)) if alternative else (0.0, {})
@@ -195,16 +208,20 @@ def _swap(segments: list[Segment], edit: SwapEdit, lookup: ShotLookup | None) ->
     return found
 
 
-def _place(segments: list[Segment], index: int, where: LibraryShot, unplaced: Collection[int]) -> None:
+def _place(
+    segments: list[Segment], index: int, where: LibraryShot, unplaced: Collection[int], slowest: float
+) -> None:
     """Choose the frames of segment ``index``'s swapped-in shot, free of the frames other segments show
-    (``unplaced``: segments whose frames are still to be chosen, ``index`` among them)."""
+    (``unplaced``: segments whose frames are still to be chosen, ``index`` among them); a stretch slightly
+    shorter than the segment plays slowed, down to ``slowest`` of normal speed."""
     segment = segments[index]
     assert segment.shot is not None
     taken = _frames_taken(segments, segment.shot.shot_id, unplaced)
-    begin = _free_window(
-        where.start_s, where.end_s, segment.duration_s, [(low, high) for _, low, high in taken]
+    length = segment.duration_s
+    window = _free_window(
+        where.start_s, where.end_s, length, length * slowest, [(low, high) for _, low, high in taken]
     )
-    if begin is None:
+    if window is None:
         users = ", ".join(f"#{number + 1}" for number, _, _ in taken)
         raise InputError(
             f"shot {segment.shot.shot_id} has no {segment.duration_s:.2f} s left that segment(s) {users} do "
@@ -212,7 +229,9 @@ def _place(segments: list[Segment], index: int, where: LibraryShot, unplaced: Co
             "another shot",
             code="shot_already_used",
         )
-    shot = replace(segment.shot, in_s=round(begin, 6), out_s=round(begin + segment.duration_s, 6))
+    begin, source = window
+    speed = 1.0 if source >= length - 1e-6 else round(source / length, 6)
+    shot = replace(segment.shot, in_s=round(begin, 6), out_s=round(begin + source, 6), speed=speed)
     segments[index] = replace(segment, shot=shot)
 
 
@@ -222,11 +241,11 @@ def _trim(segments: list[Segment], edit: TrimEdit, lookup: ShotLookup | None, fp
         raise InputError(
             f"segment #{segment.index + 1} is a title card; swap a shot in first", code="nothing_to_trim"
         )
-    length = segment.duration_s
+    length = segment.duration_s * segment.shot.speed  # source seconds the segment plays
     out_s = edit.in_s + length if edit.out_s is None else edit.out_s
     if abs((out_s - edit.in_s) - length) > 1.0 / fps + 1e-6:
         raise InputError(
-            f"trim must keep the segment's length {length:.3f}s (got {out_s - edit.in_s:.3f}s "
+            f"trim must keep the part used {length:.3f}s long (got {out_s - edit.in_s:.3f}s "
             f"from {edit.in_s:.3f}s)",
             code="invalid_trim",
         )
@@ -238,7 +257,7 @@ def _trim(segments: list[Segment], edit: TrimEdit, lookup: ShotLookup | None, fp
             "Choose an in point inside the shot",
             code="trim_outside_shot",
         )
-    shot = replace(segment.shot, in_s=round(edit.in_s, 6), out_s=round(edit.in_s + length, 6), speed=1.0)
+    shot = replace(segment.shot, in_s=round(edit.in_s, 6), out_s=round(edit.in_s + length, 6))
     segments[segment.index] = replace(segment, shot=shot)
 
 
@@ -256,19 +275,28 @@ def _sentence(timeline: Timeline, segments: list[Segment], edit: SentenceEdit) -
     return replace(timeline, narration=narration)
 
 
-def apply_edits(timeline: Timeline, edits: Sequence[Edit], *, lookup: ShotLookup | None = None) -> Timeline:
+def apply_edits(
+    timeline: Timeline,
+    edits: Sequence[Edit],
+    *,
+    lookup: ShotLookup | None = None,
+    max_speed_change: float = DEFAULT_MAX_SPEED_CHANGE,
+) -> Timeline:
     """The timeline with ``edits`` applied as one change (the input is not modified).
 
     ``swap`` takes any alternative of the segment; other library shots need ``lookup``, which also lets
-    ``trim`` refuse in points outside the shot (the segment would freeze on one frame). Raises InputError
-    naming the edit that cannot be applied, or the segments that already show a swapped-in shot's frames.
+    ``trim`` refuse in points outside the shot (the segment would freeze on one frame). A swapped-in shot
+    plays at normal speed when it has the frames, else slowed by up to ``max_speed_change`` (as the cut
+    planner does); a trim keeps the segment's speed. Raises InputError naming the edit that cannot be
+    applied, or the segments that already show a swapped-in shot's frames.
     """
+    slowest = 1.0 - max_speed_change
     segments = list(timeline.segments)
     swapped: dict[int, LibraryShot] = {}
     for number, edit in enumerate(edits):
         try:
             if isinstance(edit, SwapEdit):
-                swapped[edit.segment] = _swap(segments, edit, lookup)
+                swapped[edit.segment] = _swap(segments, edit, lookup, slowest)
             elif isinstance(edit, TrimEdit):
                 _trim(segments, edit, lookup, timeline.fps)
                 swapped.pop(edit.segment, None)
@@ -278,6 +306,6 @@ def apply_edits(timeline: Timeline, edits: Sequence[Edit], *, lookup: ShotLookup
             raise InputError(f"edit {number + 1} ({edit.op}): {exc.message}", code=exc.code) from exc
     unplaced = set(swapped)
     for index, where in swapped.items():
-        _place(segments, index, where, unplaced)
+        _place(segments, index, where, unplaced, slowest)
         unplaced.discard(index)
     return replace(timeline, segments=segments)

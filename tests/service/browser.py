@@ -42,9 +42,9 @@ def chromium_page() -> Iterator[object]:
             browser.close()
 
 
-def screenshot(page: object, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/editor/."""
+def screenshot(page: object, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot (the whole page, or only what the viewport shows) under test-artifacts/editor/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(path), full_page=full_page)  # type: ignore[attr-defined]
     return path

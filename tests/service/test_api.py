@@ -33,6 +33,23 @@ def test_submit_then_read_job(client: TestClient, keys: Keys) -> None:
     assert read["id"] == job["id"] and read["status"] == "queued"
     assert read["links"]["events"] == f"/v1/jobs/{job['id']}/events"
     assert read["error"] is None and read["warnings"] == []
+    assert (
+        read["title"] == "Divers found a wooden shipwreck off the coast."
+    )  # a plain article: its first sentence
+
+
+def test_jobs_carry_a_title_people_recognise(client: TestClient, keys: Keys) -> None:
+    """Issue 9: the jobs list showed hex ids; a job's title is its article's title line (or URL)."""
+    cases = {
+        "# Harbour reopens\n\nBoats came back at dawn.": "Harbour reopens",
+        "<h1>City <b>budget</b> approved</h1><p>Council voted.</p>": "City budget approved",
+        "https://example.org/news/story": "https://example.org/news/story",
+        "word " * 40: ("word " * 16).strip()[:79] + "…",
+    }
+    for article, title in cases.items():
+        response = client.post("/v1/videos", json={"article": article}, headers=Keys.header(keys.submit))
+        assert response.status_code == 202, response.text
+        assert response.json()["title"] == title
 
 
 def test_unknown_job_is_a_404_with_error_body(client: TestClient) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import subprocess
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -60,6 +62,9 @@ def test_job_list_submit_and_cancel(tmp_path: Path) -> None:
             row = page.locator(f"[data-job-id='{job_id}']")  # type: ignore[attr-defined]
             row.wait_for()
             assert "cancelled" in row.inner_text()
+            # the story's title, not a hex id; a cancelled job does not claim to be done
+            assert "The city opened a new cycle lane on Monday." in row.inner_text()
+            assert "100 %" not in row.inner_text()
             screenshot(page, "03-job-list")
             assert errors == []
     finally:
@@ -85,8 +90,32 @@ def _gray_frame(video: Path, at_s: float) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint8).astype(np.float32).reshape(18, 32)
 
 
-def test_review_swap_and_rerender(tmp_path: Path) -> None:
-    pytest.importorskip("montage.pipeline.edit")
+def _axe_violations(page: object) -> list[dict[str, object]]:
+    """Serious and critical WCAG 2 A/AA violations axe-core finds in the page (axe-core is MPL-2.0, run
+    from the copy the axe-playwright-python package ships; evaluated over the DevTools protocol, which the
+    editor's CSP allows, unlike an injected script tag)."""
+    axe = pytest.importorskip("axe_playwright_python", reason="axe-playwright-python (dev extra) is missing")
+    source = resources.files(axe).joinpath("axe.min.js").read_text(encoding="utf-8")
+    page.evaluate(source + "\n;0")  # type: ignore[attr-defined]
+    found = page.evaluate(  # type: ignore[attr-defined]
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
+        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))"
+    )
+    serious = [v for v in found if v["impact"] in ("serious", "critical")]
+
+    return serious
+
+
+def _no_sideways_overflow(page: object) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))  # type: ignore[attr-defined]
+
+
+def test_an_editors_walk_through(tmp_path: Path) -> None:
+    """Issue 9's walk-through in real Chromium: submit, follow progress, play, click a card to seek, swap in a
+    shot in use elsewhere via exchange, undo, redo, trim with the bounded control, re-voice a sentence,
+    render, play the new revision, approve it, download the MP4; screenshots at 1366x768 and 390 px, no
+    sideways overflow at 390 px, and no serious axe-core violations."""
     library = tmp_path / "library"
     make_library(library, clips=6, shot_s=4.0)
     env = service_env(tmp_path / "data", library, MONTAGE_SERVICE_EMBEDDED_WORKERS="1")
@@ -101,6 +130,7 @@ def test_review_swap_and_rerender(tmp_path: Path) -> None:
         with chromium_page() as page:
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))  # type: ignore[attr-defined]
+            page.set_viewport_size({"width": 1366, "height": 768})  # type: ignore[attr-defined]
             page.goto(f"{base}/editor/#/new")  # type: ignore[attr-defined]
             page.fill("#api-key", key)  # type: ignore[attr-defined]
             page.click("#key-form button")  # type: ignore[attr-defined]
@@ -108,53 +138,78 @@ def test_review_swap_and_rerender(tmp_path: Path) -> None:
             page.click("[data-testid=submit-article]")  # type: ignore[attr-defined]
             page.wait_for_url("**/editor/#/jobs/*")  # type: ignore[attr-defined]
             job_id = page.url.rsplit("/", 1)[1]  # type: ignore[attr-defined]
+            page.locator("h1", has_text="A busy weekend in town").wait_for()  # type: ignore[attr-defined]
+            progress = page.locator("[data-testid=progress-text]")  # type: ignore[attr-defined]
             page.locator("[data-testid=strip]").wait_for(timeout=400_000)  # type: ignore[attr-defined]
-            screenshot(page, "04-review-first-cut")
+            assert "100 %" in progress.inner_text()
+            # at 1366x768 the storyboard starts on the first screen, under the player
+            strip_top = page.locator("[data-testid=strip]").bounding_box()["y"]  # type: ignore[attr-defined]
+            assert strip_top < 768, strip_top
+            screenshot(page, "04-review-first-cut-1366x768", full_page=False)
 
             first = httpx.get(f"{base}/v1/jobs/{job_id}/timeline?revision=1", timeout=30).json()["timeline"]
-            segment = next(
-                s for s in first["segments"]
-                if s["shot"] and any(a["shot_id"] != s["shot"]["shot_id"] for a in s["alternatives"][:6])
-            )  # fmt: skip
-            index = segment["index"]
-            k, alternative = next(
-                (k, a)
-                for k, a in enumerate(segment["alternatives"][:6])
-                if a["shot_id"] != segment["shot"]["shot_id"]
-            )
+            segments = first["segments"]
+            index = 0  # the headline's segment
+            market = next(s for s in segments if s["shot"] and s["shot"]["path"].endswith("market.mp4"))
+            m = market["index"]
+            assert m != index and segments[index]["shot"]
             pending = page.locator("[data-testid=pending-edits]")  # type: ignore[attr-defined]
-            # a trim scrubber bounded by the shot, showing the frame at the new in point
-            # the shortest segment: its 4 s shot leaves room to slide
-            other = min((s for s in first["segments"] if s["shot"]), key=lambda s: s["end"] - s["start"])
-            j = other["index"]
-            page.click(f"[data-testid=trim-{j}] summary")  # type: ignore[attr-defined]
-            slider = page.locator(f"[data-testid=trim-slider-{j}]")  # type: ignore[attr-defined]
-            # (locators, not wait_for_function: the editor's CSP forbids evaluating strings)
-            page.locator(f"[data-testid=trim-slider-{j}]:not([disabled])").wait_for()  # type: ignore[attr-defined]
-            low, high = float(slider.get_attribute("min")), float(slider.get_attribute("max"))
-            assert low <= high  # in points at normal speed that keep the segment inside the shot
-            slider.fill(str(high))
-            page.locator(f"[data-testid=trim-frame-{j}][src*='?at=']").wait_for()  # type: ignore[attr-defined]
-            page.click(f"[data-testid=trim-add-{j}]")  # type: ignore[attr-defined]
-            trim_row = pending.locator("li", has_text=f"#{j + 1}: use the shot from")
-            trim_row.wait_for()
-            trim_row.locator("button").click()  # keep this revision to the swap
-            assert trim_row.count() == 0
-            page.click(f"[data-testid=alt-{index}-{k}]")  # type: ignore[attr-defined]
-            described = f"#{index + 1}: show shot {alternative['shot_id']}"
-            assert described in pending.inner_text()
-            # Issue 9: the card shows the new picture at once, before any render
+
+            # keyboard: an alternative is reachable and pressable without a mouse (then undone)
+            if segments[index]["alternatives"]:
+                page.focus(f"[data-testid=alt-{index}-0]")  # type: ignore[attr-defined]
+                page.keyboard.press("Enter")  # type: ignore[attr-defined]
+                assert f"#{index + 1}: show shot" in pending.inner_text()
+                page.locator("body").click(position={"x": 5, "y": 5})  # type: ignore[attr-defined]
+                page.keyboard.press("Control+z")  # type: ignore[attr-defined]
+                assert pending.locator("li").count() == 0
+
+            # the market shot is in use in segment m: search finds it, says so, and exchanges the two shots
+            page.fill(f"[data-testid=search-{index}]", "Shoppers buy fruit at an open-air market")  # type: ignore[attr-defined]
+            page.press(f"[data-testid=search-{index}]", "Enter")  # type: ignore[attr-defined]
+            exchange = page.locator(f"[data-testid=exchange-{index}-{m}]").first  # type: ignore[attr-defined]
+            exchange.wait_for()
+            assert (
+                f"in use: #{m + 1}"
+                in page.locator(f"[data-testid=segment-{index}] [data-testid=in-use]").first.inner_text()
+            )  # type: ignore[attr-defined]
+            exchange.focus()
+            page.keyboard.press("Enter")  # type: ignore[attr-defined]
+            assert pending.locator("li").count() == 2
             page.locator(f"[data-testid=pending-picture-{index}]").wait_for()  # type: ignore[attr-defined]
-            screenshot(page, "05-review-swap-pending")
-            # undo / redo from the keyboard; the storyboard follows
+            page.locator(f"[data-testid=pending-picture-{m}]").wait_for()  # type: ignore[attr-defined]
+            screenshot(page, "05-review-exchange-pending")
+            page.locator("body").click(position={"x": 5, "y": 5})  # type: ignore[attr-defined]
             page.keyboard.press("Control+z")  # type: ignore[attr-defined]
-            assert described not in pending.inner_text()
+            assert pending.locator("li").count() == 0
             assert page.locator(f"[data-testid=pending-picture-{index}]").count() == 0  # type: ignore[attr-defined]
             page.keyboard.press("Control+Shift+z")  # type: ignore[attr-defined]
-            assert described in pending.inner_text()
+            assert pending.locator("li").count() == 2
+
+            # trim with the control bounded by the shot (locators: the CSP forbids evaluated predicates)
+            other = min(
+                (s for s in segments if s["shot"] and s["index"] not in (index, m)),
+                key=lambda s: s["end"] - s["start"],
+            )
+            j = other["index"]
+            page.click(f"[data-testid=trim-{j}] summary")  # type: ignore[attr-defined]
+            slider = page.locator(f"[data-testid=trim-slider-{j}]:not([disabled])")  # type: ignore[attr-defined]
+            slider.wait_for()
+            low, high = float(slider.get_attribute("min")), float(slider.get_attribute("max"))
+            assert low < high
+            slider.fill(str(low))
+            page.locator(f"[data-testid=trim-frame-{j}][src*='?at=']").wait_for()  # type: ignore[attr-defined]
+            page.click(f"[data-testid=trim-add-{j}]")  # type: ignore[attr-defined]
+            pending.locator("li", has_text=f"#{j + 1}: use the shot from").wait_for()
+
+            # re-voice the last sentence
+            last = segments[-1]["index"]
+            rewritten = "In the evening, fans sang in the stadium as the home team won the cup."
+            page.fill(f"[data-testid=segment-{last}] input[aria-label=sentence]", rewritten)  # type: ignore[attr-defined]
+            page.click(f"[data-testid=segment-{last}] >> text=Re-voice")  # type: ignore[attr-defined]
+            assert pending.locator("li").count() == 4
             page.click("[data-testid=save-edits]")  # type: ignore[attr-defined]
             page.locator("[data-testid=revision-row][data-number='2'][data-status='draft']").wait_for()  # type: ignore[attr-defined]
-            # the player says plainly that the revision on screen is not rendered yet
             note = page.locator("[data-testid=player-note]")  # type: ignore[attr-defined]
             assert "Revision 2 is not rendered yet" in note.inner_text()
             page.click("[data-testid=render-btn]")  # type: ignore[attr-defined]
@@ -162,13 +217,14 @@ def test_review_swap_and_rerender(tmp_path: Path) -> None:
                 timeout=400_000
             )
             page.locator("[data-testid=video][data-revision='2']").wait_for()  # type: ignore[attr-defined]
-            screenshot(page, "06-review-rerendered")
             assert page.locator("[data-testid=player-note]").count() == 0  # type: ignore[attr-defined]
+            screenshot(page, "06-review-rerendered")
             # player and storyboard as one: a click on a card's sentence seeks there and lights the card
-            page.click(f"[data-testid=segment-{index}] .sentence")  # type: ignore[attr-defined]
-            page.locator(f"[data-testid=segment-{index}].current").wait_for()  # type: ignore[attr-defined]
+            second = httpx.get(f"{base}/v1/jobs/{job_id}/timeline?revision=2", timeout=30).json()["timeline"]
+            page.click(f"[data-testid=segment-{m}] .sentence")  # type: ignore[attr-defined]
+            page.locator(f"[data-testid=segment-{m}].current").wait_for()  # type: ignore[attr-defined]
             now = page.evaluate("document.querySelector('[data-testid=video]').currentTime")  # type: ignore[attr-defined]
-            assert abs(float(now) - segment["start"]) < 0.5
+            assert abs(float(now) - second["segments"][m]["start"]) < 0.5
             row = "[data-testid=revision-row][data-number='2']"
             page.click(f"{row} [data-testid=approve-btn]")  # type: ignore[attr-defined]
             page.locator(f"{row} [data-testid=final-badge]").wait_for()  # type: ignore[attr-defined]
@@ -176,40 +232,56 @@ def test_review_swap_and_rerender(tmp_path: Path) -> None:
             page.locator(f"{row} [data-testid=approve-btn]").wait_for()  # type: ignore[attr-defined]
             page.click(f"{row} [data-testid=approve-btn]")  # type: ignore[attr-defined]
             page.locator(f"{row} [data-testid=final-badge]").wait_for()  # type: ignore[attr-defined]
+            download = page.locator("[data-testid=download]")  # type: ignore[attr-defined]
+            assert download.get_attribute("download") == "a-busy-weekend-in-town-r2.mp4"
+            fetched = httpx.get(f"{base}{download.get_attribute('href')}", timeout=60)
+            assert fetched.status_code == 200 and b"ftyp" in fetched.content[:64]
             screenshot(page, "07-review-approved")
+            assert _axe_violations(page) == []
+            page.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
+            assert _no_sideways_overflow(page)
+            screenshot(page, "08-review-phone-390")
+            page.goto(f"{base}/editor/#/")  # type: ignore[attr-defined]
+            page.locator("[data-testid=job-row]", has_text="A busy weekend in town").first.wait_for()  # type: ignore[attr-defined]
+            assert _no_sideways_overflow(page)
+            screenshot(page, "09-jobs-phone-390")
+            assert _axe_violations(page) == []
             assert errors == []
 
-        second = httpx.get(f"{base}/v1/jobs/{job_id}/timeline?revision=2", timeout=30).json()["timeline"]
-        swapped = second["segments"][index]
-        assert swapped["shot"]["shot_id"] == alternative["shot_id"]
-        untouched = [
-            s["shot"] and s["shot"]["shot_id"] for i, s in enumerate(second["segments"]) if i != index
-        ]
-        assert untouched == [
-            s["shot"] and s["shot"]["shot_id"] for i, s in enumerate(first["segments"]) if i != index
-        ]
+        by_index = {s["index"]: s for s in second["segments"]}
+        shots = {i: (s["shot"] or {}).get("shot_id") for i, s in by_index.items()}
+        assert shots[index] == market["shot"]["shot_id"]
+        assert shots[m] == segments[index]["shot"]["shot_id"]
+        assert by_index[j]["shot"]["in"] == pytest.approx(low, abs=0.05)
+        assert all(
+            shots[i] == (s["shot"] or {}).get("shot_id")
+            for i, s in enumerate(segments)
+            if i not in (index, m)
+        )
+        assert rewritten in by_index[last]["sentence"]
         revisions = httpx.get(f"{base}/v1/jobs/{job_id}/revisions", timeout=30).json()
         assert [(r["number"], r["status"], r["approved"]) for r in revisions] == [
             (1, "rendered", False),
             (2, "rendered", True),
         ]
 
-        # the new video shows the swapped shot where the segment is: its frame is closer to the new
+        # the new video shows the market where segment `index` is: its frame is closer to the market
         # shot's source frame than to the old shot's
         new_video, old_video = tmp_path / "r2.mp4", tmp_path / "r1.mp4"
         new_video.write_bytes(httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4?revision=2", timeout=60).content)
         old_video.write_bytes(httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4?revision=1", timeout=60).content)
+        swapped = by_index[index]
         middle = (swapped["start"] + swapped["end"]) / 2
-        offset = middle - swapped["start"]
 
-        def source_frame(shot: dict[str, object]) -> np.ndarray:
+        def source_frame(segment: dict[str, Any]) -> np.ndarray:
+            shot = segment["shot"]
             path = Path(str(shot["path"]))
             path = path if path.is_absolute() else library / path
-            return _gray_frame(path, float(shot["in"]) + offset)  # type: ignore[arg-type]
+            return _gray_frame(path, float(shot["in"]) + (middle - segment["start"]) * float(shot["speed"]))
 
         frame = _gray_frame(new_video, middle)
-        to_new = float(np.abs(frame - source_frame(swapped["shot"])).mean())
-        to_old = float(np.abs(frame - source_frame(segment["shot"])).mean())
+        to_new = float(np.abs(frame - source_frame(swapped)).mean())
+        to_old = float(np.abs(frame - source_frame(segments[index])).mean())
         assert to_new < to_old, (to_new, to_old)
         assert float(np.abs(frame - _gray_frame(old_video, middle)).mean()) > 1.0  # the picture changed
     finally:

@@ -26,6 +26,7 @@ SHOTS = {
     11: LibraryShot("/lib/b.mp4", 2, 0.0, 2.5),
     12: LibraryShot("/lib/c.mp4", 3, 0.0, 1.0),
     13: LibraryShot("/lib/d.mp4", 4, 10.0, 14.0),
+    14: LibraryShot("/lib/e.mp4", 5, 0.0, 1.8),
 }
 
 
@@ -94,6 +95,18 @@ def test_a_batch_that_exchanges_shots_works_in_either_order() -> None:
     for batch in (forward, list(reversed(forward))):
         after = apply_edits(_timeline(), batch, lookup=lookup)
         assert [s.shot.shot_id for s in after.segments[:2] if s.shot] == [11, 13]
+
+
+def test_a_slightly_short_shot_is_slowed_like_the_planner_does() -> None:
+    after = apply_edits(_timeline(), [SwapEdit(segment=0, shot_id=14)], lookup=lookup)
+    shot = after.segments[0].shot
+    assert shot is not None and (shot.in_s, shot.out_s) == (0.0, 1.8) and shot.speed == 0.9
+    with pytest.raises(InputError) as caught:
+        apply_edits(_timeline(), [SwapEdit(segment=0, shot_id=14)], lookup=lookup, max_speed_change=0.05)
+    assert caught.value.code == "shot_too_short"
+    # a trim keeps the speed: the part used stays 1.8 s of source
+    trimmed = apply_edits(after, [TrimEdit(segment=0, in_s=0.0)], lookup=lookup)
+    assert trimmed.segments[0].shot == shot
 
 
 def test_trim_slides_the_window_and_refuses_leaving_the_shot() -> None:

@@ -108,7 +108,10 @@ def edit(job_id: str, body: EditsIn, state: State, _principal: Editor, response:
     with transaction(state.db.sessions) as session:
         base = _revision(session, job_id, body.base_revision)
         new_timeline = apply_edits(
-            Timeline.from_json(base.timeline), body.edits, lookup=library_shot_lookup(state.db)
+            Timeline.from_json(base.timeline),
+            body.edits,
+            lookup=library_shot_lookup(state.db),
+            max_speed_change=state.settings.alignment.max_speed_change,
         )
         revision = add_revision(
             session,

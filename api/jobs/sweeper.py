@@ -9,12 +9,14 @@ from datetime import timedelta
 from api.jobs.clock import utcnow
 from api.jobs.repository import queued_waiting_since, requeue_stale
 from api.jobs.runtime import WorkerRuntime
+from api.jobs.staging_sweep import discard_orphan_staging
 
 log = logging.getLogger(__name__)
 
 
 def sweep_once(runtime: WorkerRuntime) -> list[str]:
-    """Requeue stale running jobs and re-send long-waiting queued ones; returns the ids enqueued."""
+    """Requeue stale running jobs, re-send long-waiting queued ones and remove staging folders no active
+    job will publish; returns the ids enqueued."""
     stale_after = runtime.service.stale_after_s
     requeued, failed = requeue_stale(runtime.db.sessions, stale_after_s=stale_after)
     for job_id in failed:
@@ -25,6 +27,9 @@ def sweep_once(runtime: WorkerRuntime) -> list[str]:
         runtime.enqueue(job_id)
     if requeued:
         log.warning("requeued jobs of dead workers", extra={"job_ids": requeued})
+    removed = discard_orphan_staging(runtime)
+    if removed:
+        log.info("removed staging folders of ended jobs", extra={"revisions": removed})
     return ids
 
 

@@ -25,7 +25,7 @@ from typing import TypeVar
 from unittest.mock import patch
 
 from montage.anchors.extract import extract_anchors
-from montage.article import load_article
+from montage.article.loader import load_article
 from montage.config import Settings
 from montage.embedding.text_encoder import load_text_encoder
 from montage.evaluation.long_article import article_paragraphs, long_article

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from indexer.runner import IndexRequest, run_index  # noqa: E402
-from montage.article import load_article  # noqa: E402
+from montage.article.loader import load_article  # noqa: E402
 from montage.config import Settings  # noqa: E402
 from montage.db.database import open_database  # noqa: E402
 from montage.evaluation.cut_labels import clip_key, normalise, read_labels  # noqa: E402

@@ -22,7 +22,7 @@ from montage.anchors.english_entities import extract_english_entities, mentioned
 from montage.anchors.english_keyphrases import english_keyphrases
 from montage.anchors.model import Anchors, Keyphrase, NumberMention, SentenceAnchors
 from montage.anchors.numbers import FoundNumber, chinese_numbers, english_numbers
-from montage.article import Article
+from montage.article.model import Article
 from montage.narration.language import is_chinese
 from montage.narration.script import NarrationScript, ScriptSentence
 from montage.relevance.stemming import light_stem

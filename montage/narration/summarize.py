@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
-from montage.article import Article
+from montage.article.model import Article
 from montage.embedding.protocol import TextEmbedder
 from montage.errors import InputError
 from montage.narration.centrality import lexrank_centrality

@@ -16,7 +16,8 @@ from typing import TypeVar
 
 from montage.anchors.extract import extract_anchors
 from montage.anchors.model import Anchors
-from montage.article import Article, load_article
+from montage.article.loader import load_article
+from montage.article.model import Article
 from montage.config import Settings
 from montage.db.database import Database
 from montage.errors import InputError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from montage.article import Article
+from montage.article.model import Article
 from montage.embedding.protocol import TextEmbedder
 from montage.narration import NarrationOptions, NarrationScript, ScriptSentence
 from montage.narration.speech_time import estimate_speech_seconds

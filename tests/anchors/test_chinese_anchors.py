@@ -10,7 +10,7 @@ import pytest
 from montage.anchors.chinese_entities import ChineseEntities, mentioned_chinese_entities
 from montage.anchors.extract import extract_anchors
 from montage.anchors.numbers import chinese_numbers, chinese_numeral_value
-from montage.article import Article
+from montage.article.model import Article
 from tests.anchors.conftest import full_script
 
 GOLD = {

@@ -10,7 +10,7 @@ import pytest
 from montage.anchors.english_entities import extract_english_entities, mentioned_entities
 from montage.anchors.extract import extract_anchors
 from montage.anchors.model import NumberMention
-from montage.article import Article
+from montage.article.model import Article
 from montage.embedding.protocol import TextEmbedder
 from montage.narration import NarrationOptions, summarize_article
 from tests.anchors.conftest import full_script

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from montage.article import ArticleOptions
+from montage.options.article import ArticleOptions
 from tests.article.local_http import LocalServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -8,21 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from montage.article import (
+from montage.article import errors as article_errors
+from montage.article.errors import (
     ArticleEmptyError,
     ArticleFileError,
-    ArticleOptions,
     ArticleTooLargeError,
     BinaryContentError,
     NoMainContentError,
     UndecodableTextError,
     UnsupportedLanguageError,
-    load_article,
-    load_article_file,
-    load_article_text,
 )
-from montage.article import errors as article_errors
+from montage.article.loader import load_article, load_article_file, load_article_text
 from montage.errors import InputError
+from montage.options.article import ArticleOptions
 
 
 def test_error_codes_are_distinct_and_input_errors() -> None:

@@ -11,8 +11,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from montage.article import (
-    ArticleOptions,
+from montage.article.errors import (
     ContentTypeError,
     DownloadTooLargeError,
     FetchTimeoutError,
@@ -22,10 +21,10 @@ from montage.article import (
     TooManyRedirectsError,
     UnreachableHostError,
     UrlSchemeNotAllowedError,
-    load_article,
-    load_article_url,
 )
+from montage.article.loader import load_article, load_article_url
 from montage.errors import InputError
+from montage.options.article import ArticleOptions
 from tests.article.conftest import FIXTURES
 from tests.article.local_http import LocalServer
 

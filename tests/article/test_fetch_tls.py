@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from montage.article import ArticleOptions, FetchError, load_article_url
+from montage.article.errors import FetchError
+from montage.article.loader import load_article_url
+from montage.options.article import ArticleOptions
 from tests.article.local_http import LocalServer
 
 pytestmark = pytest.mark.skipif(

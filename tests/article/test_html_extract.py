@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from montage.article import NoMainContentError, load_article_file, load_article_text
+from montage.article.errors import NoMainContentError
+from montage.article.loader import load_article_file, load_article_text
 from tests.article.conftest import FIXTURES
 
 BOILERPLATE = [

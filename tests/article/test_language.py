@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from montage.article import SUPPORTED_LANGUAGES, detect_language
+from montage.article.language import SUPPORTED_LANGUAGES, detect_language
 
 
 @pytest.mark.parametrize(

@@ -7,14 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from montage.article import (
-    Article,
-    ArticleError,
-    ArticleOptions,
-    load_article,
-    load_article_file,
-    load_article_text,
-)
+from montage.article.errors import ArticleError
+from montage.article.loader import load_article, load_article_file, load_article_text
+from montage.article.model import Article
+from montage.options.article import ArticleOptions
 from tests.article.conftest import FIXTURES
 
 OPTIONS = ArticleOptions()

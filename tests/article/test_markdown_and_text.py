@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from montage.article import load_article_file, load_article_text
+from montage.article.loader import load_article_file, load_article_text
 from tests.article.conftest import FIXTURES
 
 

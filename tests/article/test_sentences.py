@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from montage.article import split_sentences
+from montage.article.sentences import split_sentences
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from montage.article import Article, Paragraph, Sentence
+from montage.article.model import Article, Paragraph, Sentence
 
 DATA = Path(__file__).resolve().parent / "data"
 ENGLISH = DATA / "thames_barrier_en.txt"

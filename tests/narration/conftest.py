@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from montage.article import Article
+from montage.article.model import Article
 from montage.embedding.protocol import TextEmbedder
 from tests.narration.articles import chinese_article, english_article
 from tests.narration.text_model import text_embedder

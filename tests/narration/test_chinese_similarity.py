@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from montage.article import Article
+from montage.article.model import Article
 from montage.embedding.protocol import TextEmbedder
 from montage.embedding.text_encoder import load_text_encoder
 from montage.narration import NarrationOptions

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from montage.article import load_article
+from montage.article.loader import load_article
 from montage.config import Settings
 from montage.embedding.protocol import TextEmbedder
 from montage.evaluation.long_article import article_paragraphs, long_article

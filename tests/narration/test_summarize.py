@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from montage.article import Article, Paragraph, Sentence
+from montage.article.model import Article, Paragraph, Sentence
 from montage.embedding.protocol import TextEmbedder
 from montage.errors import InputError
 from montage.narration import NarrationOptions, NarrationScript, summarize_article
@@ -116,7 +116,7 @@ def test_a_one_sentence_article_is_narrated_whole(embedder: TextEmbedder) -> Non
 
 def test_works_on_an_article_loaded_by_the_article_stage(embedder: TextEmbedder) -> None:
     """The fixture file read by montage.article's own Markdown loader and sentence splitter."""
-    from montage.article import load_article
+    from montage.article.loader import load_article
     from tests.narration.articles import ENGLISH
 
     article = load_article(ENGLISH)

@@ -639,7 +639,8 @@ class JobPage {
           return this.shotChoice(segment, { ...hit, in: hit.start },
             { "data-testid": "search-hit", title: `${hit.title || hit.path} · ${seconds.toFixed(1)} s · ${hit.license || "licence unknown"}${hit.attribution ? ` · ${hit.attribution}` : ""} · score ${fmtScore(hit.score)}` },
             el("div", { class: "hit-meta" }, el("strong", {}, hit.title || hit.path), ` ${seconds.toFixed(1)} s · ${hit.license || "licence?"} · ${fmtScore(hit.score)}`,
-              short ? el("div", { class: "too-short", "data-testid": "too-short" }, `too short for this segment (${length.toFixed(1)} s)`) : null));
+              short ? el("div", { class: "too-short", "data-testid": "too-short" }, `too short for this segment (${length.toFixed(1)} s)`) : null,
+              hit.similar.length ? el("div", { class: "muted", title: "near-duplicates of this shot, folded into it" }, `+${hit.similar.length} similar`) : null));
         });
         results.replaceChildren(
           ...(cards.length ? cards : [el("p", { class: "muted", "data-testid": "no-match" }, `No shot matches “${search.value}” well enough to show (${hits.length - relevant.length} weaker hits hidden).`)]),

@@ -241,6 +241,10 @@ class ShotHitOut(BaseModel):
     text: str
     thumbnail: str
     preview: str
+    similar: list[Id] = Field(
+        default_factory=list,
+        description="Near-duplicate shots (same keyframe hash group) folded into this hit, best first.",
+    )
     relevant: bool = Field(
         default=True,
         description="Clears the relevance floor calibrated for the models in use (montage make never shows "

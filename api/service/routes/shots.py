@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import APIRouter, Query
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -36,9 +37,10 @@ SourceTime = Annotated[
 ]
 
 
-def hit_out(hit: ShotHit) -> ShotHitOut:
-    """The API view of a search hit."""
+def hit_out(hit: ShotHit, similar: list[int] | None = None) -> ShotHitOut:
+    """The API view of a search hit (``similar``: near-duplicate shots folded into it)."""
     return ShotHitOut(
+        similar=similar or [],
         shot_id=hit.shot_id,
         path=hit.path,
         start=round(hit.start, 3),
@@ -67,7 +69,30 @@ def _search(state: State, query: str, k: int) -> list[ShotHitOut]:
         settings=state.settings.search,
         weights=state.settings.relevance,
     )
-    return [hit_out(hit) for hit in hits]
+    with state.db.sessions() as session:
+        rows = session.execute(
+            select(Shot.id, Shot.duplicate_group).where(Shot.id.in_([hit.shot_id for hit in hits]))
+        )
+        groups = {int(shot_id): group for shot_id, group in rows}
+    return [hit_out(best, similar) for best, similar in fold_near_duplicates(hits, groups)]
+
+
+def fold_near_duplicates(
+    hits: list[ShotHit], groups: dict[int, int | None]
+) -> list[tuple[ShotHit, list[int]]]:
+    """Hits best first with near-duplicates (same ``duplicate_group``) folded into the best of their group:
+    each kept hit with the ids of the shots folded into it."""
+    kept: list[tuple[ShotHit, list[int]]] = []
+    first_of: dict[int, int] = {}
+    for hit in hits:
+        group = groups.get(hit.shot_id)
+        if group is not None and group in first_of:
+            kept[first_of[group]][1].append(hit.shot_id)
+            continue
+        if group is not None:
+            first_of[group] = len(kept)
+        kept.append((hit, []))
+    return kept
 
 
 @router.get(

@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.subtitles import Cue, parse_subtitles
+from indexer.subtitles import parse_subtitles
 from montage.errors import MediaError
+from montage.text.cues import Cue
+from montage.text.languages import same_language
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +109,7 @@ def choose_text_stream(
     wanted = [lang.lower() for lang in preferred_languages]
     for language in wanted:
         for stream in text_streams:
-            if stream.language and _same_language(stream.language, language):
+            if stream.language and same_language(stream.language, language):
                 return stream, f"text stream 0:s:{stream.subtitle_index} ({stream.codec}, {stream.language})"
     stream = text_streams[0]
     return stream, f"first text stream 0:s:{stream.subtitle_index} ({stream.codec})"
@@ -152,52 +154,6 @@ def extract_embedded_subtitles(
     ]
     stdout = _run(command, path, timeout_s, what="extract subtitles from")
     return parse_subtitles(stdout.decode("utf-8", errors="replace"))
-
-
-_ISO639_2_TO_1: dict[str, str] = {
-    "eng": "en",
-    "fre": "fr",
-    "fra": "fr",
-    "ger": "de",
-    "deu": "de",
-    "spa": "es",
-    "ita": "it",
-    "por": "pt",
-    "dut": "nl",
-    "nld": "nl",
-    "rus": "ru",
-    "chi": "zh",
-    "zho": "zh",
-    "jpn": "ja",
-    "kor": "ko",
-    "ara": "ar",
-    "hin": "hi",
-    "pol": "pl",
-    "tur": "tr",
-    "swe": "sv",
-    "nor": "no",
-    "dan": "da",
-    "fin": "fi",
-    "gre": "el",
-    "ell": "el",
-    "heb": "he",
-    "ukr": "uk",
-    "cze": "cs",
-    "ces": "cs",
-    "hun": "hu",
-    "vie": "vi",
-    "tha": "th",
-}
-
-
-def _same_language(tag: str, wanted: str) -> bool:
-    """Compare language tags loosely: ISO 639-1 and 639-2 codes and region suffixes (``eng`` = ``en-US``)."""
-
-    def base(code: str) -> str:
-        code = code.lower().replace("_", "-").split("-")[0]
-        return _ISO639_2_TO_1.get(code, code)
-
-    return base(tag) == base(wanted)
 
 
 def _run(command: list[str], path: Path, timeout_s: float, *, what: str) -> bytes:

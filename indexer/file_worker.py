@@ -15,10 +15,10 @@ from indexer.analysis_types import AnalysisOptions
 from indexer.analyze import analyze_video
 from indexer.discover import content_fingerprint
 from indexer.embedded_subtitles import extract_embedded_subtitles
-from indexer.subtitles import Cue
 from montage.errors import MediaError, MontageError
 from montage.media.info import MediaInfo
 from montage.media.probe import probe
+from montage.text.cues import Cue
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,6 @@ from indexer.library_writer import (
 from indexer.near_duplicates import group_near_duplicates
 from indexer.progress import ProgressSink, SilentProgress
 from indexer.shot_vectors import text_vectors, visual_vectors
-from indexer.subtitles import Cue
 from indexer.vector_sync import ChannelSync, sync_vector_indexes
 from indexer.worker_pool import WorkerPool, completed
 from montage.config import Settings
@@ -51,6 +50,7 @@ from montage.db.repositories.sources import sources_by_path, sources_under
 from montage.db.session import transaction
 from montage.errors import InputError
 from montage.search.channels import TEXT, VISUAL, Channels
+from montage.text.cues import Cue
 
 log = logging.getLogger(__name__)
 

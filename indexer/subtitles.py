@@ -11,12 +11,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from montage.errors import InputError
+from montage.text.cues import Cue
+from montage.text.decoding import NotTextError, decode_bytes
 
 MAX_SUBTITLE_FILE_BYTES = 20 * 1024 * 1024
 """Subtitle files larger than this are refused (no real subtitle file is this big)."""
@@ -27,15 +26,6 @@ _TAG = re.compile(r"<[^<>]*>")
 _ASS_OVERRIDE = re.compile(r"\{\\[^{}]*\}")
 _SPACES = re.compile(r"\s+")
 _INDEX_LINE = re.compile(r"^\s*\d+\s*$")
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One subtitle cue: plain text shown from ``start_s`` to ``end_s`` (seconds)."""
-
-    start_s: float
-    end_s: float
-    text: str
 
 
 def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str | None) -> float:
@@ -94,34 +84,11 @@ def parse_subtitles(text: str) -> list[Cue]:
     return cues
 
 
-def decode_text_file(data: bytes) -> str:
-    """Decode a small text file: UTF-16 by BOM, UTF-8 (BOM optional), else the best charset guess.
-
-    When several legacy code pages fit equally well, Windows-1252 is preferred.
-    """
-    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    matches = from_bytes(data)
-    best = matches.best()
-    if best is None:
-        return data.decode("latin-1")
-    # Short texts often fit several code pages equally well; Windows-1252 is then the likeliest.
-    for match in matches:
-        if match.encoding == "cp1252" and (match.chaos, match.coherence) == (best.chaos, best.coherence):
-            return str(match)
-    return str(best)
-
-
 def read_subtitle_file(path: Path) -> list[Cue]:
-    """Read and parse an ``.srt`` or ``.vtt`` file in any common encoding.
+    """Read and parse an ``.srt`` or ``.vtt`` file in any common encoding (see :mod:`montage.text.decoding`).
 
     Raises:
-        InputError: the file cannot be read or is implausibly large.
+        InputError: the file cannot be read, is implausibly large or is not text.
     """
     try:
         size = path.stat().st_size
@@ -130,7 +97,11 @@ def read_subtitle_file(path: Path) -> list[Cue]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"Cannot read subtitle file {path}: {exc.strerror or exc}") from exc
-    return parse_subtitles(decode_text_file(data))
+    try:
+        text = decode_bytes(data)
+    except NotTextError as exc:
+        raise InputError(f"Subtitle file {path} is not text: {exc}") from exc
+    return parse_subtitles(text)
 
 
 def text_between(cues: Sequence[Cue], start_s: float, end_s: float) -> str:

@@ -13,8 +13,8 @@ from typing import Protocol
 
 from indexer.library_text.fields import TextFields, fields_from_mapping
 from indexer.library_text.manifest_rows import ManifestProblem, csv_rows, json_rows
-from indexer.subtitles import decode_text_file
 from montage.errors import InputError
+from montage.text.decoding import NotTextError, decode_bytes
 
 MANIFEST_NAMES = ("manifest.csv", "manifest.json")
 """File names (compared case-insensitively) under which a library folder's manifest is found."""
@@ -87,13 +87,16 @@ def load_manifest(path: Path) -> Manifest:
     ``entries``/``clips``/``videos``/``items``/``files``, or an object mapping paths to objects.
 
     Raises:
-        InputError: the file cannot be read, is not CSV/JSON, is not valid JSON, or has no path column.
+        InputError: the file cannot be read, is not text, is not CSV/JSON, is not valid JSON, or has no
+            path column.
     """
     path = Path(path).expanduser().resolve()
     try:
-        text = decode_text_file(path.read_bytes()).lstrip("\ufeff")
+        text = decode_bytes(path.read_bytes()).lstrip("\ufeff")
     except OSError as exc:
         raise InputError(f"Cannot read manifest {path}: {exc.strerror or exc}") from exc
+    except NotTextError as exc:
+        raise InputError(f"Manifest {path} is not text: {exc}") from exc
     manifest = Manifest(path=path)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):

@@ -15,8 +15,11 @@ from pathlib import Path
 
 from indexer.library_text.fields import SPACES, TextFields, fields_from_mapping
 from indexer.library_text.options import LibraryTextOptions
-from indexer.subtitles import Cue, decode_text_file, read_subtitle_file
+from indexer.subtitles import read_subtitle_file
 from montage.errors import InputError
+from montage.text.cues import Cue
+from montage.text.decoding import NotTextError, decode_bytes
+from montage.text.languages import primary_language
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ def find_sidecars(video_path: Path, preferred_languages: Sequence[str] = ("en",)
         rf"^{re.escape(stem)}(?:\.([a-z]{{2,3}}(?:[-_][a-z0-9]{{2,8}})?))?\.(srt|vtt)$"
     )
     wanted = [lang.lower() for lang in preferred_languages]
+    wanted_primary = [primary_language(lang) for lang in wanted]
     ranked: list[tuple[tuple[int, str, int], Path]] = []
     for lower, name in by_lower.items():
         match = subtitle_pattern.match(lower)
@@ -85,9 +89,10 @@ def find_sidecars(video_path: Path, preferred_languages: Sequence[str] = ("en",)
         language = match.group(1)
         if language is None:
             rank = 0
-        elif language in wanted or language.split("-")[0].split("_")[0] in wanted:
-            base = language.split("-")[0].split("_")[0]
-            rank = 1 + (wanted.index(language) if language in wanted else wanted.index(base))
+        elif language in wanted:
+            rank = 1 + wanted.index(language)
+        elif primary_language(language) in wanted_primary:
+            rank = 1 + wanted_primary.index(primary_language(language))
         else:
             rank = 1 + len(wanted)
         ranked.append(((rank, language or "", 0 if match.group(2) == "srt" else 1), folder / name))
@@ -139,7 +144,10 @@ def _read_small_text(path: Path, max_bytes: int, warnings: list[str]) -> str | N
         if size > max_bytes:
             warnings.append(f"{path.name}: larger than {max_bytes} bytes; ignored")
             return None
-        return decode_text_file(path.read_bytes()).lstrip("\ufeff")
+        return decode_bytes(path.read_bytes()).lstrip("\ufeff")
     except OSError as exc:
         warnings.append(f"{path.name}: cannot be read ({exc.strerror or exc}); ignored")
+        return None
+    except NotTextError as exc:
+        warnings.append(f"{path.name}: {exc} Ignored.")
         return None

@@ -29,7 +29,9 @@ from indexer.library_text.manifest import ManifestLookup
 from indexer.library_text.name_words import name_words
 from indexer.library_text.options import LibraryTextOptions
 from indexer.library_text.sidecars import SidecarText, read_sidecars
-from indexer.subtitles import Cue, text_between
+from indexer.subtitles import text_between
+from montage.text.cues import Cue
+from montage.text.scripts import CJK_LETTER_CLASS
 
 SHOT_TEXT_VERSION = 1
 """Bumped whenever the way shot text is built changes, so stored text embeddings are recomputed."""
@@ -40,8 +42,7 @@ DEFAULT_LICENSE = "unknown"
 DEFAULT_SHOT_TEXT_MAX_TOKENS = 480
 """Approximate token budget of one shot's text (see :meth:`SourceText.shot_text`)."""
 
-_CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|[^\w\s]")
+_TOKEN = re.compile(rf"[{CJK_LETTER_CLASS}]|[^\W{CJK_LETTER_CLASS}]+|[^\w\s]")
 """Approximate tokens: one per CJK character, word run or punctuation mark."""
 _SENTENCE_END = re.compile(r"[.!?…。！？]$")
 

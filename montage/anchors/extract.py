@@ -23,9 +23,9 @@ from montage.anchors.english_keyphrases import english_keyphrases
 from montage.anchors.model import Anchors, Keyphrase, NumberMention, SentenceAnchors
 from montage.anchors.numbers import FoundNumber, chinese_numbers, english_numbers
 from montage.article.model import Article
-from montage.narration.language import is_chinese
 from montage.narration.script import NarrationScript, ScriptSentence
 from montage.relevance.stemming import light_stem
+from montage.text.languages import is_chinese
 
 DOCUMENT_KEYPHRASES = 15
 """Keyphrases kept for the whole document."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
+
+from montage.text.scripts import count_han, count_hangul, count_kana
 
 SUPPORTED_LANGUAGES: frozenset[str] = frozenset({"en", "zh"})
 """Languages montage can narrate end to end. Other detected codes are returned; the caller decides."""
@@ -12,9 +13,6 @@ SUPPORTED_LANGUAGES: frozenset[str] = frozenset({"en", "zh"})
 UNDETERMINED = "und"
 
 _SAMPLE_CHARS = 20_000
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")
 _MIN_HAN_SHARE = 0.3  # of all letters; a Han character carries about as much as a whole Latin word
 _MIN_KANA_SHARE = 0.1  # of Han + kana: Japanese mixes kana into every sentence, Chinese has none
 _MIN_HANGUL_SHARE = 0.3
@@ -40,11 +38,11 @@ def detect_language(text: str) -> str:
     letters = sum(1 for char in sample if char.isalpha())
     if letters == 0:
         return UNDETERMINED
-    han = len(_HAN.findall(sample))
-    kana = len(_KANA.findall(sample))
+    han = count_han(sample)
+    kana = count_kana(sample)
     if han + kana >= _MIN_HAN_SHARE * letters and han + kana > 0:
         return "ja" if kana > _MIN_KANA_SHARE * (han + kana) else "zh"
-    if len(_HANGUL.findall(sample)) >= _MIN_HANGUL_SHARE * letters:
+    if count_hangul(sample) >= _MIN_HANGUL_SHARE * letters:
         return "ko"
     return _langid_classify(sample)
 

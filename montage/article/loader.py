@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from montage.article.decoding import check_text_is_sensible, decode_bytes
 from montage.article.errors import (
     ArticleEmptyError,
     ArticleError,
     ArticleFileError,
     ArticleTooLargeError,
+    BinaryContentError,
+    UndecodableTextError,
     UnsupportedLanguageError,
 )
 from montage.article.extracted import ExtractedText
@@ -25,10 +28,22 @@ from montage.article.model import Article, ArticleFormat, Paragraph, Sentence
 from montage.article.plain_text import extract_plain_text
 from montage.article.sentences import split_sentences
 from montage.options.article import ArticleOptions
+from montage.text.decoding import BinaryDataError, UndecodableBytesError, check_text_is_sensible, decode_bytes
 
 ArticleKind = Literal["auto", "text", "markdown", "html", "url"]
 
 _URL_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://\S+")
+
+
+@contextmanager
+def _refusals_as_article_errors() -> Iterator[None]:
+    """Raise the decoder's refusals as the article errors (with their stable codes)."""
+    try:
+        yield
+    except BinaryDataError as exc:
+        raise BinaryContentError(str(exc)) from exc
+    except UndecodableBytesError as exc:
+        raise UndecodableTextError(str(exc)) from exc
 
 
 def _looks_like_url(text: str) -> bool:
@@ -99,7 +114,8 @@ def load_article_text(
     options = options or ArticleOptions()
     if not text.strip():
         raise ArticleEmptyError("The article is empty (or only whitespace).")
-    check_text_is_sensible(text)
+    with _refusals_as_article_errors():
+        check_text_is_sensible(text)
     chosen: ArticleFormat = sniff_format(text) if fmt == "auto" else fmt
     _check_size(text, chosen, options)
     return _build_article(_extract(text, chosen), source=source, fmt=chosen, options=options)
@@ -115,7 +131,8 @@ def _load_bytes(
 ) -> Article:
     if not data.strip():
         raise ArticleEmptyError("The article is empty (or only whitespace).")
-    text = decode_bytes(data, declared_charset=charset, html=fmt in (None, "html"))
+    with _refusals_as_article_errors():
+        text = decode_bytes(data, declared_charset=charset, html=fmt in (None, "html"))
     return load_article_text(text, fmt or "auto", options=options, source=source)
 
 

@@ -6,14 +6,16 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from montage.text.scripts import CJK_LETTER_CLASS
+
 ArticleFormat = Literal["text", "markdown", "html"]
 
-# One CJK character (Han, kana, Hangul syllables) counts as one word; so does each run of other
-# letters/digits, with inner apostrophes and hyphens ("don't", "state-of-the-art", "3.5").
+# One CJK letter (Han, kana, Hangul) counts as one word; so does each run of other letters/digits, with
+# inner apostrophes and hyphens ("don't", "state-of-the-art", "3.5").
 _WORD = re.compile(
-    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
-    r"|[^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+"
-    r"(?:['’.\-][^\W_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+)*"
+    rf"[{CJK_LETTER_CLASS}]"
+    rf"|[^\W_{CJK_LETTER_CLASS}]+"
+    rf"(?:['’.\-][^\W_{CJK_LETTER_CLASS}]+)*"
 )
 
 

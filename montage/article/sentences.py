@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 
-from montage.article.text_cleaning import is_cjk
+from montage.text.scripts import is_unspaced
 
 _CLOSERS = "\"'”’)]」』）》〉】"
 _OPENERS = "\"'“‘([「『（《〈【"
@@ -61,7 +61,7 @@ def _opens_sentence(rest: str) -> bool:
         return False
     first = stripped[0]
     uncased_letter = first.isalpha() and not first.islower()  # Han, Hangul, Arabic… have no case
-    return uncased_letter or first.isdigit() or first in _OPENERS or is_cjk(first)
+    return uncased_letter or first.isdigit() or first in _OPENERS or is_unspaced(first)
 
 
 def _period_ends_sentence(before: str, rest: str) -> bool:
@@ -96,12 +96,12 @@ def _is_boundary(text: str, match: re.Match[str], language: str) -> bool:
     if any(char in _FULLWIDTH_ENDS for char in terminator):
         return True
     if set(terminator) <= {";", "；"}:
-        return language == "zh" and (terminator.startswith("；") or is_cjk(previous))
+        return language == "zh" and (terminator.startswith("；") or is_unspaced(previous))
     if "…" in terminator or terminator.startswith(".."):
-        if previous and is_cjk(previous):
+        if previous and is_unspaced(previous):
             return True
         return _opens_sentence(rest)
-    if previous and is_cjk(previous) and terminator[-1] in "!?" and following:
+    if previous and is_unspaced(previous) and terminator[-1] in "!?" and following:
         return True
     if not _opens_sentence(rest):
         return False

@@ -5,18 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-CJK_CHAR_CLASS = r"\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK = re.compile(f"[{CJK_CHAR_CLASS}]")
+from montage.text.scripts import UNSPACED_CLASS
 
 # Zero-width spaces/joiners, word joiner, soft hyphen, BOM: invisible, never narrated.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff]")
 _SPACE_RUN = re.compile(r"\s+")
-_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{CJK_CHAR_CLASS}]) (?=[{CJK_CHAR_CLASS}])")
-
-
-def is_cjk(char: str) -> bool:
-    """True for a Han, kana, CJK punctuation or full-width character."""
-    return bool(_CJK.fullmatch(char))
+_SPACE_BETWEEN_CJK = re.compile(f"(?<=[{UNSPACED_CLASS}]) (?=[{UNSPACED_CLASS}])")
 
 
 def clean_inline_text(text: str) -> str:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from montage.errors import MediaError
-from montage.timeline.text_width import is_cjk_text
+from montage.text.scripts import is_cjk_text
 
 _KNOWN_LATIN = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",

@@ -14,9 +14,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from montage.embedding.protocol import TextEmbedder
-from montage.narration.language import counts_characters
 from montage.options.narration import NarrationOptions
 from montage.relevance.tfidf import tfidf_similarity
+from montage.text.languages import counts_characters
 
 
 @dataclass(frozen=True)

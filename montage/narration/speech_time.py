@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 import re
 
-from montage.narration.language import counts_characters
 from montage.options.narration import NarrationOptions
+from montage.text.languages import counts_characters
+from montage.text.scripts import HAN_CLASS, KANA_CLASS
 
 _NUMBER = re.compile(r"\d[\d,.]*")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SPOKEN_SYMBOLS = re.compile(r"[%$€£¥&+=@]")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK = re.compile(f"[{KANA_CLASS}{HAN_CLASS}]")
 
 
 def _number_words(number: str) -> int:

@@ -15,16 +15,12 @@ import jieba
 
 from montage.relevance.stemming import light_stem
 from montage.relevance.stopwords import CHINESE_STOPWORDS, ENGLISH_STOPWORDS
+from montage.text.scripts import HAN_CLASS
 
 jieba.setLogLevel(logging.WARNING)
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_CJK_RUN = re.compile(f"[{HAN_CLASS}]+")
 _LATIN_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-
-
-def is_cjk_char(char: str) -> bool:
-    """True for a CJK unified ideograph (the characters jieba segments)."""
-    return bool(_CJK_RUN.fullmatch(char))
 
 
 def _latin_terms(text: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from montage.relevance.tokenizer import is_cjk_char
+from montage.text.scripts import is_han
 
 Script = Literal["han", "other"]
 
@@ -14,5 +14,5 @@ def dominant_script(text: str) -> Script:
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return "other"
-    han = sum(1 for ch in letters if is_cjk_char(ch))
+    han = sum(1 for ch in letters if is_han(ch))
     return "han" if han * 5 >= len(letters) else "other"

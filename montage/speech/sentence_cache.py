@@ -15,9 +15,9 @@ from pathlib import Path
 
 from montage.options.speech import SpeechOptions
 from montage.speech.errors import SpeechError
-from montage.speech.languages import normalise_language
 from montage.speech.records import SentenceAudio, TimingSource, Voice, WordTiming
 from montage.speech.wav_io import read_wav
+from montage.text.languages import primary_language
 
 FORMAT_VERSION = 1
 """Bump when post-processing changes, so old cached audio is not reused."""
@@ -32,7 +32,7 @@ def sentence_key(
         "engine": voice.engine,
         "engine_identity": engine_identity,
         "voice": voice.id,
-        "language": normalise_language(language),
+        "language": primary_language(language),
         "text": text,
         "rate_wpm": options.rate_wpm,
         "target_lufs": options.target_lufs,

@@ -21,8 +21,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from montage.speech.languages import is_han, normalise_language
 from montage.speech.records import WordTiming
+from montage.text.languages import primary_language
+from montage.text.scripts import is_han
 
 DIGIT_SYLLABLES = 1.2
 SHORT_PAUSE_SYLLABLES = 1.0
@@ -42,7 +43,7 @@ class _Token:
 
 def estimate_word_timings(text: str, language: str, *, start_s: float, end_s: float) -> list[WordTiming]:
     """Spread the words of ``text`` over ``[start_s, end_s]`` in proportion to their estimated length."""
-    tokens = _tokens(text, normalise_language(language))
+    tokens = _tokens(text, primary_language(language))
     if not tokens or end_s <= start_s:
         return []
     total = sum(token.syllables for token in tokens) + sum(token.pause_after for token in tokens[:-1])

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from montage.speech.errors import SpeechError
-from montage.speech.languages import normalise_language
 from montage.speech.records import Voice
+from montage.text.languages import primary_language
 
 
 def choose_voice(voices: Sequence[Voice], voice_id: str | None, language: str, *, engine: str) -> Voice:
     """Return the voice to use, or raise ``SpeechError`` (``voice_unknown``/``voice_language_mismatch``)."""
-    wanted = normalise_language(language)
+    wanted = primary_language(language)
     if voice_id is None:
         for voice in voices:
             if voice.language == wanted:

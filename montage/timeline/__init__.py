@@ -21,7 +21,7 @@ from montage.timeline.model import (
 )
 from montage.timeline.otio_export import build_otio, export_otio
 from montage.timeline.plan_inputs import CandidateShot, Slot
-from montage.timeline.subtitles import Cue, cues_for_sentences, cues_for_timeline, write_srt, write_vtt
+from montage.timeline.subtitles import cues_for_sentences, cues_for_timeline, write_srt, write_vtt
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -30,7 +30,6 @@ __all__ = [
     "Alternative",
     "CandidateShot",
     "Credit",
-    "Cue",
     "MusicTrack",
     "NarrationClip",
     "Segment",

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from montage.timeline.text_width import is_wide_char
+from montage.text.width import is_wide_char
 
 LINE_WIDTH = 42.0
 WIDE_CHAR_WIDTH = LINE_WIDTH / 16

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from montage.text.cues import Cue
 from montage.timeline.model import Timeline
 from montage.timeline.subtitle_lines import block_width, subtitle_blocks
 
@@ -30,16 +31,6 @@ class TimedSentence(Protocol):
     def duration_s(self) -> float: ...
 
 
-@dataclass(frozen=True)
-class Cue:
-    """One subtitle: one or two lines shown from ``start_s`` to ``end_s``."""
-
-    start_s: float
-    end_s: float
-    lines: tuple[str, ...]
-    sentence_index: int
-
-
 def cues_for_sentences(sentences: Sequence[TimedSentence]) -> list[Cue]:
     """Cues for the sentences (any order; empty texts are skipped), times rounded to milliseconds."""
     ordered = sorted(sentences, key=lambda s: (s.start_s, s.sentence_index))
@@ -55,7 +46,7 @@ def cues_for_sentences(sentences: Sequence[TimedSentence]) -> list[Cue]:
         edge = start
         for i, block in enumerate(blocks):
             block_end = end if i == len(blocks) - 1 else edge + (end - start) * widths[i] / total
-            cues.append(Cue(round(edge, 3), round(block_end, 3), tuple(block), sentence.sentence_index))
+            cues.append(Cue(round(edge, 3), round(block_end, 3), "\n".join(block), sentence.sentence_index))
             edge = block_end
     return cues
 

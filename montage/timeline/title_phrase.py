@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from montage.timeline.text_width import is_cjk_text
+from montage.text.scripts import is_cjk_text
 
 MAX_LATIN_CHARS = 48
 MAX_CJK_CHARS = 16

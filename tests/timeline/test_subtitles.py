@@ -6,9 +6,9 @@ import itertools
 import re
 from pathlib import Path
 
+from montage.text.width import is_wide_char
 from montage.timeline import Slot, align, build_timeline, narration_clips, write_srt, write_vtt
 from montage.timeline.subtitle_lines import subtitle_blocks
-from montage.timeline.text_width import is_wide_char
 
 from .builders import shot
 
@@ -90,7 +90,8 @@ def test_vtt_has_header_and_dot_milliseconds(tmp_path: Path) -> None:
 
 def test_vtt_escapes_what_would_start_a_tag_or_entity(tmp_path: Path) -> None:
     """Issue 10: "<" in a sentence made players drop the rest of the caption."""
-    from montage.timeline.subtitles import Cue, format_vtt
+    from montage.text.cues import Cue
+    from montage.timeline.subtitles import format_vtt
 
-    text = format_vtt([Cue(0.0, 2.0, ("Profits < 5% & falling -> worse",), 0)])
+    text = format_vtt([Cue(0.0, 2.0, "Profits < 5% & falling -> worse", 0)])
     assert "Profits &lt; 5% &amp; falling -&gt; worse" in text

@@ -23,10 +23,10 @@ from typing import Any
 
 from montage.speech.engines.estimated_result import estimated_result
 from montage.speech.errors import SpeechError
-from montage.speech.languages import normalise_language
 from montage.speech.records import Availability, SynthesisResult, Voice
 from montage.speech.text_checks import speakable_text
 from montage.speech.voice_choice import choose_voice
+from montage.text.languages import primary_language
 
 ENGINE_NAME = "coqui"
 NOMINAL_WPM = 170
@@ -56,7 +56,7 @@ def resolve_model(model: str) -> CoquiModelFiles:
     path = Path(model).expanduser()
     name_language: str | None = None
     if not path.exists() and model.count("/") == 3 and model.startswith("tts_models/"):
-        name_language = normalise_language(model.split("/")[1])
+        name_language = primary_language(model.split("/")[1])
         path = coqui_data_dir() / model.replace("/", "--")
         if not path.is_dir():
             raise SpeechError(
@@ -234,7 +234,7 @@ class CoquiEngine:
                 voice_id = speaker or DEFAULT_SPEAKER
                 if model_language is not None:
                     voice_id = f"{voice_id}/{model_language}"
-                voice_language = normalise_language(model_language) if model_language else language
+                voice_language = primary_language(model_language) if model_language else language
                 voices.append(
                     Voice(voice_id, voice_language, ENGINE_NAME, f"Coqui {files.checkpoint.parent.name}")
                 )
@@ -251,7 +251,7 @@ def _config_language(config: Path) -> str:
     except (OSError, ValueError):
         return "en"
     declared = data.get("phoneme_language") or data.get("language") or "en"
-    return normalise_language(str(declared))
+    return primary_language(str(declared))
 
 
 def _coqui_version() -> str:

@@ -22,11 +22,11 @@ from pathlib import Path
 
 from montage.speech.engines.estimated_result import estimated_result
 from montage.speech.errors import SpeechError
-from montage.speech.languages import normalise_language
 from montage.speech.records import Availability, SynthesisResult, Voice
 from montage.speech.text_checks import speakable_text
 from montage.speech.tool_process import run_tool
 from montage.speech.voice_choice import choose_voice
+from montage.text.languages import primary_language
 
 ENGINE_NAME = "piper"
 NOMINAL_WPM = 170
@@ -88,7 +88,7 @@ def _voice_files(model: Path) -> PiperVoiceFiles | None:
         return None
     language = (data.get("language") or {}).get("code") or (data.get("espeak") or {}).get("voice") or "und"
     length_scale = (data.get("inference") or {}).get("length_scale") or 1.0
-    return PiperVoiceFiles(model, config, normalise_language(str(language)), float(length_scale))
+    return PiperVoiceFiles(model, config, primary_language(str(language)), float(length_scale))
 
 
 class PiperEngine:

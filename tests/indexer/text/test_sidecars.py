@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from indexer.library_text.sidecars import find_sidecars, read_sidecars
-from indexer.subtitles import Cue
+from montage.text.cues import Cue
 
 
 def test_find_sidecars_case_insensitive_and_subtitle_order(tmp_path: Path) -> None:
@@ -45,3 +45,29 @@ def test_read_sidecars_tolerates_broken_files(tmp_path: Path) -> None:
     assert sidecar.subtitles == (Cue(0.0, 1.0, "Hi"),)
     assert any("clip.json" in w and "not valid JSON" in w for w in sidecar.warnings)
     assert any("clip.srt" in w for w in sidecar.warnings)
+
+
+def test_subtitle_language_suffixes_are_compared_by_primary_language(tmp_path: Path) -> None:
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"")
+    for name in ["clip.fr.srt", "clip.eng.srt", "clip.de.srt"]:
+        (tmp_path / name).write_text("x")
+
+    assert [p.name for p in find_sidecars(video, ["en", "de"]).subtitles] == [
+        "clip.eng.srt",  # ISO 639-2 "eng" is the preferred "en"
+        "clip.de.srt",
+        "clip.fr.srt",
+    ]
+
+
+def test_a_sidecar_that_is_not_text_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"")
+    (tmp_path / "clip.txt").write_bytes(b"%PDF-1.7\n\x00\x01binary")
+    (tmp_path / "clip.srt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+
+    sidecar = read_sidecars(video)
+
+    assert sidecar.description is None and sidecar.subtitles == ()
+    assert any("clip.txt" in w and "PDF" in w for w in sidecar.warnings)
+    assert any("clip.srt" in w and "not text" in w for w in sidecar.warnings)

@@ -13,7 +13,7 @@ from indexer.embedded_subtitles import extract_embedded_subtitles
 from indexer.library_text.manifest import load_manifest
 from indexer.library_text.options import LibraryTextOptions
 from indexer.library_text.source_text import SourceText, build_source_text
-from indexer.subtitles import Cue
+from montage.text.cues import Cue
 
 from .conftest import MakeVideo
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.subtitles import Cue, parse_subtitles, read_subtitle_file, text_between
+from indexer.subtitles import parse_subtitles, read_subtitle_file, text_between
 from montage.errors import InputError
+from montage.text.cues import Cue
 
 SRT = """1
 00:00:01,000 --> 00:00:02,500

@@ -1,4 +1,10 @@
-"""Bytes → text: binary detection, charset choice (BOM, declared, HTML meta, detection) and sanity checks."""
+"""Bytes → text, the one decoder in montage: binary detection, charset choice and sanity checks.
+
+Articles (uploaded, downloaded or read from a file) and a library's small text files (subtitles, sidecar
+descriptions, manifests) are decoded here. The charset comes from a byte-order mark, a declared charset
+(HTTP header), an HTML ``<meta>`` charset, strict UTF-8, then charset-normalizer's detection; bytes that
+are not text raise :class:`NotTextError` (callers turn it into their own error or a warning).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,18 @@ import re
 
 import charset_normalizer
 
-from montage.article.errors import BinaryContentError, UndecodableTextError
+
+class NotTextError(ValueError):
+    """The bytes are not usable text; the message says why in words a user understands."""
+
+
+class BinaryDataError(NotTextError):
+    """The bytes are binary data (NUL bytes, a known binary file signature, mostly control characters)."""
+
+
+class UndecodableBytesError(NotTextError):
+    """The bytes cannot be decoded sensibly in any text encoding (or the text is full of U+FFFD)."""
+
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -72,11 +89,11 @@ def html_meta_charset(data: bytes) -> str | None:
 def _refuse_binary_signature(data: bytes) -> None:
     for signature, what in _BINARY_SIGNATURES:
         if data.startswith(signature):
-            raise BinaryContentError(f"The input is not text: it looks like {what}.")
+            raise BinaryDataError(f"The input is not text: it looks like {what}.")
     if len(data) >= 12 and data[4:8] == b"ftyp":
-        raise BinaryContentError("The input is not text: it looks like an MP4/MOV video.")
+        raise BinaryDataError("The input is not text: it looks like an MP4/MOV video.")
     if b"\x00" in data:
-        raise BinaryContentError("The input is not text: it contains NUL bytes (binary data).")
+        raise BinaryDataError("The input is not text: it contains NUL bytes (binary data).")
 
 
 def _try_decode(data: bytes, label: str | None) -> str | None:
@@ -92,12 +109,12 @@ def _try_decode(data: bytes, label: str | None) -> str | None:
 def _detect(data: bytes) -> str:
     matches = list(charset_normalizer.from_bytes(data))
     if not matches:
-        raise UndecodableTextError(
+        raise UndecodableBytesError(
             "The input cannot be decoded as text in any known encoding (it may be binary or corrupted)."
         )
     least_chaos = min(match.chaos for match in matches)
     if least_chaos > _MAX_CHAOS:
-        raise UndecodableTextError(
+        raise UndecodableBytesError(
             "The input does not decode to sensible text in any encoding (it looks garbled or binary)."
         )
     best = [match for match in matches if match.chaos == least_chaos]
@@ -116,19 +133,19 @@ def _detect(data: bytes) -> str:
 
 
 def decode_bytes(data: bytes, *, declared_charset: str | None = None, html: bool = False) -> str:
-    """Decode article bytes to text.
+    """Decode bytes (an article, a subtitle or sidecar file) to text.
 
     Order: a byte-order mark; the declared charset (HTTP header); for HTML the ``<meta>`` charset;
     strict UTF-8; then charset-normalizer's detection. A declared charset that fails to decode the bytes is
-    ignored (servers often lie). Raises ``BinaryContentError`` for binary data and
-    ``UndecodableTextError`` when no encoding gives sensible text.
+    ignored (servers often lie). Raises ``BinaryDataError`` for binary data and
+    ``UndecodableBytesError`` when no encoding gives sensible text.
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError as exc:
-                raise UndecodableTextError(
+                raise UndecodableBytesError(
                     f"The input starts with a {codec} byte-order mark but is not valid {codec}."
                 ) from exc
             check_text_is_sensible(text)
@@ -154,17 +171,17 @@ def decode_bytes(data: bytes, *, declared_charset: str | None = None, html: bool
 def check_text_is_sensible(text: str) -> None:
     """Refuse text that is binary junk (NUL, mostly control characters) or full of U+FFFD replacements."""
     if "\x00" in text:
-        raise BinaryContentError("The input is not text: it contains NUL characters (binary data).")
+        raise BinaryDataError("The input is not text: it contains NUL characters (binary data).")
     if not text:
         return
     controls = len(_CONTROL_CHARS.findall(text))
     if controls >= 3 and controls / len(text) > _MAX_CONTROL_RATIO:
-        raise BinaryContentError(
+        raise BinaryDataError(
             f"The input is not text: {controls} of its {len(text)} characters are control characters."
         )
     replacements = text.count("\ufffd")
     if replacements >= 3 and replacements / len(text) > _MAX_REPLACEMENT_RATIO:
-        raise UndecodableTextError(
+        raise UndecodableBytesError(
             f"The text holds {replacements} U+FFFD replacement characters: it was decoded with the wrong "
             "encoding. Save it as UTF-8 and try again."
         )

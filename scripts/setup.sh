@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(ffmpeg espeak-ng sox chromium fonts-dejavu-core fonts-noto-cjk docker-compose)
+SYSTEM_PACKAGES=(ffmpeg espeak-ng sox melt chromium fonts-dejavu-core fonts-noto-cjk docker-compose)
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -5,17 +5,14 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import subprocess
 import tempfile
 from pathlib import Path
 
-from montage.errors import MediaError
 from montage.fallback.filter_escaping import escape_option_value
 from montage.fallback.fonts import font_for_text
+from montage.fallback.lavfi_clip import encode_lavfi_clip
 from montage.options.fallback import TitleCardOptions
 from montage.timeline.subtitle_lines import wrap_text_balanced
-
-_STDERR_TAIL = 2000
 
 
 def _options(pairs: dict[str, str | float | int]) -> str:
@@ -110,14 +107,4 @@ class TitleCardGenerator:
     ) -> None:
         frames = max(1, math.ceil(duration_s * fps - 1e-6))
         source = self.lavfi_source(text, duration_s, width, height, fps, work)
-        args = [
-            "ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", source, "-frames:v", str(frames),
-            "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-an", str(temp),
-        ]  # fmt: skip
-        try:
-            done = subprocess.run(args, capture_output=True, text=True, check=False)
-        except OSError as exc:
-            raise MediaError(f"cannot run ffmpeg for a title card: {exc}") from exc
-        if done.returncode != 0:
-            temp.unlink(missing_ok=True)
-            raise MediaError("ffmpeg could not draw the title card", stderr_tail=done.stderr[-_STDERR_TAIL:])
+        encode_lavfi_clip(source, frames, temp, what="the title card")

@@ -1,0 +1,44 @@
+"""What some adapters need before they write: one rate for every range (AAF, EDL, MLT), AAF mob ids."""
+
+from __future__ import annotations
+
+import math
+import uuid
+
+import aaf2.mobid
+import opentimelineio as otio
+
+
+def conform_available_ranges(timeline: otio.schema.Timeline, rate: float) -> otio.schema.Timeline:
+    """A copy whose media references count their available range in frames of ``rate`` (whole frames)."""
+    result: otio.schema.Timeline = timeline.deepcopy()
+    for clip in result.find_clips():
+        reference = clip.media_reference
+        available = reference.available_range if reference is not None else None
+        if available is None or available.duration.rate == rate:
+            continue
+        frames = math.floor(available.duration.to_seconds() * rate + 1e-6)
+        start = round(available.start_time.to_seconds() * rate)
+        reference.available_range = otio.opentime.TimeRange(
+            otio.opentime.RationalTime(start, rate), otio.opentime.RationalTime(frames, rate)
+        )
+    return result
+
+
+def stable_mob_id(url: str) -> str:
+    """An AAF MobID (SMPTE UMID URN) derived from the media's URL, so each file has one master mob."""
+    mob_id = aaf2.mobid.MobID.new()
+    mob_id.material = uuid.uuid5(uuid.NAMESPACE_URL, url)
+    return str(mob_id.urn)
+
+
+def with_aaf_mob_ids(timeline: otio.schema.Timeline) -> otio.schema.Timeline:
+    """A copy whose external media references carry ``metadata['AAF']['MobID']`` (the writer needs one)."""
+    result: otio.schema.Timeline = timeline.deepcopy()
+    for clip in result.find_clips():
+        reference = clip.media_reference
+        if isinstance(reference, otio.schema.ExternalReference):
+            aaf = dict(reference.metadata.get("AAF", {}))
+            aaf["MobID"] = stable_mob_id(reference.target_url)
+            reference.metadata["AAF"] = aaf
+    return result

@@ -10,6 +10,7 @@ from api.cli.context import configure_logging
 from api.cli.db_commands import db_app
 from api.cli.demo_command import demo_command
 from api.cli.doctor_command import doctor_command
+from api.cli.export_command import export_command
 from api.cli.index_commands import index_command, search_command
 from api.cli.library_commands import library_app
 from api.cli.make_command import make_command
@@ -24,6 +25,7 @@ app.command("search")(search_command)
 app.command("doctor")(doctor_command)
 app.command("demo")(demo_command)
 app.command("make")(make_command)
+app.command("export")(export_command)
 app.command("voices")(voices_command)
 app.add_typer(library_app, name="library")
 app.command("serve")(serve_command)

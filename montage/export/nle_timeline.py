@@ -37,6 +37,8 @@ class NleMedia:
     end_card: Path | None = None
     end_card_frames: int = 0
     subtitles: tuple[str, ...] = ()
+    show_path: Callable[[str], str] | None = None
+    """How original server paths appear in metadata (None: as they are; else e.g. redacted)."""
 
 
 def _frames(count: int, rate: float) -> otio.opentime.RationalTime:

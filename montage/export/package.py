@@ -12,7 +12,7 @@ import csv
 import hashlib
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -93,12 +93,15 @@ def place_media(
     return placements
 
 
-def write_relink_map(placements: Mapping[Path, Placement], path: Path) -> Path:
-    """``relink.csv``: role, original path, address in the timeline, size in bytes — one row per file."""
+def write_relink_map(
+    placements: Mapping[Path, Placement], path: Path, show_path: Callable[[str], str] | None = None
+) -> Path:
+    """``relink.csv``: role, original path (through ``show_path``), address in the timeline, size in bytes."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["role", "original_path", "timeline_path", "size_bytes"])
         for placement in placements.values():
             size = placement.source.stat().st_size if placement.source.is_file() else ""
-            writer.writerow([placement.role, str(placement.source), placement.address, size])
+            original = show_path(str(placement.source)) if show_path else str(placement.source)
+            writer.writerow([placement.role, original, placement.address, size])
     return path

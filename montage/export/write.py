@@ -9,7 +9,7 @@ timeline file, ``media/`` (hard links or copies of every used file), ``cards/``,
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -123,6 +123,7 @@ def export_timeline(
     relink: Mapping[str, str] | None = None,
     options: RenderOptions | None = None,
     name: str = "montage",
+    show_path: Callable[[str], str] | None = None,
 ) -> ExportResult:
     """Write ``timeline`` in each of ``formats`` (names of ``FORMATS``, or ``"all"``).
 
@@ -130,9 +131,10 @@ def export_timeline(
     and cards, subtitles and ``relink.csv`` go to ``<stem>_assets/`` beside it, media addressed where they
     lie (``relink`` maps path prefixes to where another machine mounts them). With ``bundle``, ``out`` is a
     project folder holding ``<name>.<suffix>`` per format and every used file, addressed relative to it.
-    ``options`` gives the look the render would have (fallback cards, end card, ``fit``). Raises InputError
-    for an unknown format or a timeline without segments, MediaError when a used file is missing or a card
-    cannot be drawn.
+    ``options`` gives the look the render would have (fallback cards, end card, ``fit``); ``show_path``
+    rewrites the original paths shown in metadata and ``relink.csv`` (e.g. hides server paths). Raises
+    InputError for an unknown format or a timeline without segments, MediaError when a used file is missing
+    or a card cannot be drawn.
     """
     names = list(FORMATS) if formats == "all" else [formats] if isinstance(formats, str) else list(formats)
     specs = [_spec(n) for n in dict.fromkeys(names)]
@@ -171,11 +173,12 @@ def export_timeline(
             end_card=end_card,
             end_card_frames=end_frames,
             subtitles=tuple(os.path.relpath(s, path.parent) for s in subtitles),
+            show_path=show_path,
         )
         _write_otio(
             build_nle_timeline(timeline, media, name=name), spec, path, timeline, options.fit == "crop"
         )
-    write_relink_map(placements, folder / RELINK_MAP)
+    write_relink_map(placements, folder / RELINK_MAP, show_path)
     return ExportResult(
         paths=paths,
         folder=folder,

@@ -20,10 +20,10 @@ CLIPS = (
 )
 
 
-@pytest.fixture(scope="session")
-def export_cut(tmp_path_factory: pytest.TempPathFactory) -> Timeline:
-    """Three narrated sentences over generated footage; the second shows a title card; music under all."""
-    root = tmp_path_factory.mktemp("export-library")
+def make_export_cut(root: Path) -> Timeline:
+    """Three narrated sentences over footage generated into ``root``; the second shows a title card; music
+    under all."""
+    root.mkdir(parents=True, exist_ok=True)
     clips = [
         make_clip(root / f"{pattern}.mp4", pattern=pattern, size=size, seconds=6.0) for pattern, size in CLIPS
     ]
@@ -31,6 +31,12 @@ def export_cut(tmp_path_factory: pytest.TempPathFactory) -> Timeline:
     music = make_tone(root / "music.wav", frequency=330, seconds=4.0)
     timeline = make_timeline(Library(clips, speech), fallback_sentences=(1,))
     return dataclasses.replace(timeline, music=MusicTrack(str(music), gain_db=-12.0))
+
+
+@pytest.fixture(scope="session")
+def export_cut(tmp_path_factory: pytest.TempPathFactory) -> Timeline:
+    """The cut of ``make_export_cut``, made once per session."""
+    return make_export_cut(tmp_path_factory.mktemp("export-library"))
 
 
 def media_root(timeline: Timeline) -> Path:

@@ -57,6 +57,35 @@ def _index(library: Path, data_dir: Path, repo: Path) -> None:
     assert run.returncode == 0, run.stderr[-3000:]
 
 
+def _kill_once_stored(process: subprocess.Popen[bytes], db: Path, sources: int) -> int:
+    """SIGKILL the run's process group once at least ``sources`` files are stored; return how many are.
+
+    Each look holds SQLite's write lock (BEGIN IMMEDIATE) until the kill, so the run can store nothing
+    between the look and the kill, and a run that is alive under the lock cannot have finished (its
+    remaining files wait for the lock). The run's writes wait up to 30 s for a lock, far longer than a look.
+    """
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the run finished before it could be killed; make the library bigger"
+        if db.exists():
+            conn = sqlite3.connect(db, timeout=30, isolation_level=None)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    stored = int(conn.execute("select count(*) from sources").fetchone()[0])
+                except sqlite3.OperationalError:  # the run has not created its tables yet
+                    stored = -1
+                if stored >= sources and process.poll() is None:
+                    os.killpg(process.pid, signal.SIGKILL)  # the CLI and its workers, like a power cut
+                    process.wait()
+                    return stored
+                conn.execute("ROLLBACK")
+            finally:
+                conn.close()
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {sources} files were stored within 120 s")
+
+
 @pytest.mark.parametrize("kill_after_sources", [0, 2])
 def test_killed_run_resumes_without_duplicates_or_losses(tmp_path: Path, kill_after_sources: int) -> None:
     library = tmp_path / "footage"
@@ -83,18 +112,9 @@ def test_killed_run_resumes_without_duplicates_or_losses(tmp_path: Path, kill_af
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        if (
-            indexed_sources(data_dir / "montage.db") >= kill_after_sources
-            and (data_dir / "montage.db").exists()
-        ):
-            break
-        time.sleep(0.05)
-    assert process.poll() is None, "the run finished before it could be killed; make the library bigger"
-    os.killpg(process.pid, signal.SIGKILL)  # the CLI and its worker processes, like a power cut
-    process.wait()
-    assert indexed_sources(data_dir / "montage.db") < 6
+    stored = _kill_once_stored(process, data_dir / "montage.db", kill_after_sources)
+    assert kill_after_sources <= stored < 6
+    assert indexed_sources(data_dir / "montage.db") == stored  # nothing was stored after the look
 
     _index(library, data_dir, repo)
     assert _shots_per_source(data_dir / "montage.db") == expected

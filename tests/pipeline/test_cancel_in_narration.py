@@ -1,4 +1,9 @@
-"""Cancelling a run while it narrates a maximum-size article stops it within seconds, inside the stage."""
+"""Cancelling a run while it narrates a maximum-size article stops it within seconds, inside the stage.
+
+The cancel is asked for by the stage's own start signal (its first progress report, on the worker thread,
+before any narration work), so it always lands inside narration whatever the machine's load: the only
+checkpoints left to see it are the stage's internal ones.
+"""
 
 from __future__ import annotations
 
@@ -29,14 +34,15 @@ def test_cancel_during_narration_of_a_maximum_article(tmp_path: Path) -> None:
     channels = open_channels(settings.embedding)
     text = long_article(article_paragraphs(REPO / "bench" / "eval" / "articles"), MAX_ARTICLE_CHARS)
     stages: list[tuple[str, float]] = []
-    in_narration = threading.Event()
     cancel = threading.Event()
+    asked: list[float] = []
     outcome: list[BaseException | None] = []
 
     def progress(stage: str, fraction: float) -> None:
         stages.append((stage, fraction))
-        if stage == "narration":
-            in_narration.set()
+        if (stage, fraction) == ("narration", 0.0):  # the stage begins: the user presses cancel now
+            asked.append(time.monotonic())
+            cancel.set()
 
     def run() -> None:
         try:
@@ -55,14 +61,12 @@ def test_cancel_during_narration_of_a_maximum_article(tmp_path: Path) -> None:
 
     worker = threading.Thread(target=run)
     worker.start()
-    assert in_narration.wait(timeout=300), f"narration never started: {stages}"
-    time.sleep(0.5)
-    cancel.set()
-    asked = time.monotonic()
-    worker.join(timeout=120)
-    took = time.monotonic() - asked
+    worker.join(timeout=420)
+    ended = time.monotonic()
     db.engine.dispose()
     assert not worker.is_alive()
+    assert asked, f"narration never started: {stages}"
+    took = ended - asked[0]
     assert isinstance(outcome[0], CancelledError), outcome
     assert ("narration", 1.0) not in stages, f"the cancel was only seen after narration ended: {stages}"
     assert took < CANCEL_WITHIN_S, f"cancel took {took:.1f} s"

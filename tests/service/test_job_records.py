@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 from api.jobs import states
 from api.jobs.repository import (
@@ -20,6 +19,7 @@ from api.jobs.revisions import RENDERED, add_revision, latest_rendered
 from montage.config import Settings
 from montage.db.database import Database, open_database
 from montage.db.session import transaction
+from tests.manual_clock import ManualClock
 
 
 def _job(db: Database, max_attempts: int = 3) -> str:
@@ -51,13 +51,15 @@ def test_only_one_of_many_concurrent_claims_wins(any_db_settings: Settings) -> N
     db.engine.dispose()
 
 
-def test_stale_job_is_requeued_and_the_old_worker_loses_it(any_db_settings: Settings) -> None:
+def test_stale_job_is_requeued_and_the_old_worker_loses_it(
+    any_db_settings: Settings, manual_clock: ManualClock
+) -> None:
     db = open_database(any_db_settings)
     job_id = _job(db)
     old = claim_job(db.sessions, job_id, "old-worker")
     assert old is not None and heartbeat(db.sessions, old) is False
     assert requeue_stale(db.sessions, stale_after_s=60) == ([], [])  # fresh heartbeat: left alone
-    time.sleep(1.2)
+    manual_clock.advance(1.2)
     requeued, failed = requeue_stale(db.sessions, stale_after_s=1.0)
     assert requeued == [job_id] and failed == []
     new = claim_job(db.sessions, job_id, "new-worker")
@@ -75,13 +77,15 @@ def test_stale_job_is_requeued_and_the_old_worker_loses_it(any_db_settings: Sett
     db.engine.dispose()
 
 
-def test_a_job_that_keeps_losing_its_worker_fails_plainly(any_db_settings: Settings) -> None:
+def test_a_job_that_keeps_losing_its_worker_fails_plainly(
+    any_db_settings: Settings, manual_clock: ManualClock
+) -> None:
     db = open_database(any_db_settings)
     job_id = _job(db, max_attempts=2)
     for attempt in (1, 2):
         claim = claim_job(db.sessions, job_id, f"w{attempt}")
         assert claim is not None and claim.attempt == attempt
-        time.sleep(1.1)
+        manual_clock.advance(1.1)
         requeued, failed = requeue_stale(db.sessions, stale_after_s=1.0)
     assert requeued == [] and failed == [job_id]
     with db.sessions() as session:

@@ -3,7 +3,6 @@ staging folders of queued, running or other revisions' jobs are kept. Real SQLit
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from api.service.settings import ServiceSettings
 from montage.config import Settings
 from montage.db.database import open_database
 from montage.db.session import transaction
+from tests.manual_clock import ManualClock
 
 pytestmark = pytest.mark.reliability
 
@@ -25,7 +25,9 @@ def _video_job(runtime: WorkerRuntime) -> str:
         return create_job(session, states.VIDEO, {"article": "x"}, max_attempts=3).id
 
 
-def test_sweeper_removes_the_staging_folder_of_a_job_it_ends(tmp_path: Path) -> None:
+def test_sweeper_removes_the_staging_folder_of_a_job_it_ends(
+    tmp_path: Path, manual_clock: ManualClock
+) -> None:
     settings = Settings(data_dir=tmp_path / "data")
     runtime = WorkerRuntime(
         settings=settings,
@@ -40,7 +42,7 @@ def test_sweeper_removes_the_staging_folder_of_a_job_it_ends(tmp_path: Path) -> 
     (dead_staging / "video.srt").write_text("half written")
     waiting_staging = artifacts.staging_dir(settings.artifact_dir, waiting, 1)  # left by an earlier attempt
     request_cancel(runtime.db.sessions, died)  # the worker is dead: nobody acts on it but the sweeper
-    time.sleep(1.2)
+    manual_clock.advance(1.2)  # the dead worker's heartbeat is now stale
 
     sweep_once(runtime)
 

@@ -92,6 +92,9 @@ def test_a_short_clip_gets_a_piece_of_its_own_length_and_a_card_fills_the_rest()
     assert first.shot is not None and first.shot.shot_id == 1
     assert first.duration_s == pytest.approx(1.7 / 0.85 - 2 * 2 / 25 / 0.85, abs=0.05)
     assert [s.fill for s in rest] == ["card"] and "shorter than the sentence" in rest[0].fill_reason
+    # Issue 9: words meant for people number sentences from 1, like the editor's cards (data keeps 0)
+    assert rest[0].sentence_index == 0
+    assert any(w.startswith("sentence 1: ") and "title card" in w for w in result.warnings), result.warnings
 
 
 def test_named_things_get_one_cut_each_in_the_order_named() -> None:

@@ -1,4 +1,5 @@
-"""What some adapters need before they write: one rate for every range (AAF, EDL, MLT), AAF mob ids."""
+"""What some adapters need before they write: one rate for every range (AAF, EDL, MLT), MLT's warped
+clock for speed changes, AAF mob ids."""
 
 from __future__ import annotations
 
@@ -22,6 +23,21 @@ def conform_available_ranges(timeline: otio.schema.Timeline, rate: float) -> oti
         reference.available_range = otio.opentime.TimeRange(
             otio.opentime.RationalTime(start, rate), otio.opentime.RationalTime(frames, rate)
         )
+    return result
+
+
+def warped_source_starts(timeline: otio.schema.Timeline) -> otio.schema.Timeline:
+    """A copy whose speed-changed clips start at their in point on the warped clock (MLT's ``timewarp``
+    producer counts frames of the sped-up or slowed-down media: source frame ``f`` at speed ``s`` is
+    frame ``f / s``)."""
+    result: otio.schema.Timeline = timeline.deepcopy()
+    for clip in result.find_clips():
+        warps = [e for e in clip.effects if isinstance(e, otio.schema.LinearTimeWarp)]
+        if not warps or clip.source_range is None:
+            continue
+        start, duration = clip.source_range.start_time, clip.source_range.duration
+        warped = otio.opentime.RationalTime(round(start.value / warps[0].time_scalar), start.rate)
+        clip.source_range = otio.opentime.TimeRange(warped, duration)
     return result
 
 

@@ -3,8 +3,9 @@
 The adapter (``otio-mlt-adapter``) writes producers, playlists and one tractor, but no frame size, no audio
 mixing and no levels. This adds what it leaves out: the profile (size, rate, square pixels, progressive),
 which tracks give picture and which give sound (footage keeps its own sound muted, as in montage's render),
-``mix`` transitions so narration and music sound together, a ``volume`` filter at the music's level, and a
-``crop`` filter that fills the frame like montage's ``fit=crop``.
+``mix`` transitions so narration and music sound together, a ``volume`` filter at the music's level, a
+``crop`` filter that fills the frame like montage's ``fit=crop``, and speed-changed clips measured on their
+own clock.
 """
 
 from __future__ import annotations
@@ -62,6 +63,16 @@ def _whole_frames(root: ET.Element) -> None:
             element.text = element.text[:-2]
 
 
+def _free_warped_lengths(root: ET.Element) -> None:
+    """``timewarp`` producers without the adapter's ``in``/``out`` (they count unwarped frames): MLT
+    measures the warped media itself."""
+    for producer in root.findall("./producer"):
+        service = producer.find("./property[@name='mlt_service']")
+        if service is not None and service.text == "timewarp":
+            producer.attrib.pop("in", None)
+            producer.attrib.pop("out", None)
+
+
 def _drop_duplicate_producers(root: ET.Element) -> None:
     """One producer per id (the adapter repeats a file's producer for each clip that uses it)."""
     seen: set[str] = set()
@@ -87,6 +98,7 @@ def finish_mlt(
     root = ET.fromstring(xml)
     _whole_frames(root)
     _drop_duplicate_producers(root)
+    _free_warped_lengths(root)
     tractor = root.find("./tractor")
     multitrack = tractor.find("./multitrack") if tractor is not None else None
     if tractor is None or multitrack is None:

@@ -2,11 +2,12 @@
 
 Picture track ``V1``: one clip per segment referencing its file (a shot, or the fallback card rendered to a
 file), then the end card; each clip carries the segment's metadata, green markers where a narration sentence
-starts and a red marker on fallback cards. Audio track ``A1 narration``: the sentence WAVs at their start
-frames. Audio track ``A2 music``: the music file looped to the end, at its level. Source ranges are frames
-of the sequence rate; each media reference's ``available_range`` is the file's whole length at its own rate
-(the video frame rate, or the sequence rate for audio). Levels, licences, attributions and scores are kept
-as ``montage`` metadata.
+starts and a red marker on fallback cards; a speed change is a ``LinearTimeWarp`` (and FCP 7's Time Remap).
+Audio track ``A1 narration``: the sentence WAVs at their start frames. Audio track ``A2 music``: the music
+file looped to the end, at its level. Source ranges are frames of the sequence rate (start: the media in
+point; duration: the length on the track); each media reference's ``available_range`` is the file's whole
+length at its own rate (the video frame rate; the sequence rate for audio and for rates without SMPTE
+timecode, e.g. 12 fps). Levels, licences, attributions and scores are kept as ``montage`` metadata.
 """
 
 from __future__ import annotations
@@ -45,12 +46,17 @@ def _frames(count: int, rate: float) -> otio.opentime.RationalTime:
     return RationalTime(count, rate)
 
 
+def _timecode_rate(rate: float) -> bool:
+    """Whether SMPTE timecode (which the XML and AAF writers print) exists at ``rate`` (12 fps: no)."""
+    return bool(otio.opentime.RationalTime.is_valid_timecode_rate(rate))
+
+
 def _reference(path: Path, media: NleMedia, fps: float) -> otio.schema.ExternalReference:
     span = media.spans[path]
-    rate = span.video_rate or fps
+    rate = span.video_rate if span.video_rate and _timecode_rate(span.video_rate) else fps
     frames = span.duration_s * rate
     # video: whole frames only; audio: the last part-frame counts (a sentence may end inside it)
-    whole = max(1, math.floor(frames + 1e-6) if span.has_video else math.ceil(frames - 1e-6))
+    whole = max(1, math.floor(frames + 0.01) if span.has_video else math.ceil(frames - 0.01))
     reference = otio.schema.ExternalReference(
         target_url=media.url_for(path), available_range=TimeRange(_frames(0, rate), _frames(whole, rate))
     )
@@ -123,6 +129,7 @@ def _segment_clip(
     )
     if abs(shot.speed - 1.0) > 1e-9:
         clip.effects.append(otio.schema.LinearTimeWarp(name="speed", time_scalar=shot.speed))
+        clip.metadata["fcp_xml"] = fcp_time_remap(shot.speed)
     return clip
 
 
@@ -188,6 +195,58 @@ def _narration_track(timeline: Timeline, media: NleMedia) -> otio.schema.Track:
     return track
 
 
+def _fcp_parameter(parameter_id: str, value: str, *, low: str = "", high: str = "") -> dict[str, str]:
+    parameter = {"@authoringApp": "PremierePro", "parameterid": parameter_id, "name": parameter_id}
+    if low or high:
+        parameter.update(valuemin=low, valuemax=high)
+    return {**parameter, "value": value}
+
+
+def fcp_time_remap(speed: float) -> dict[str, object]:
+    """FCP 7 XML ``Time Remap`` filter playing a clip at ``speed`` (source seconds per output second), as
+    the FCP adapter's metadata (its writer ignores OTIO's ``LinearTimeWarp``)."""
+    return {
+        "filter": {
+            "effect": {
+                "name": "Time Remap",
+                "effectid": "timeremap",
+                "effectcategory": "motion",
+                "effecttype": "motion",
+                "mediatype": "video",
+                "parameter": [
+                    _fcp_parameter("variablespeed", "0", low="0", high="1"),
+                    _fcp_parameter("speed", f"{speed * 100:.4f}", low="-100000", high="100000"),
+                    _fcp_parameter("reverse", "FALSE"),
+                    _fcp_parameter("frameblending", "FALSE"),
+                ],
+            }
+        }
+    }
+
+
+def fcp_audio_level(gain_db: float) -> dict[str, object]:
+    """FCP 7 XML ``Audio Levels`` filter of a clip at ``gain_db``, as the FCP adapter's metadata (it writes
+    a clip's ``fcp_xml`` metadata into the clip item)."""
+    return {
+        "filter": {
+            "effect": {
+                "name": "Audio Levels",
+                "effectid": "audiolevels",
+                "effectcategory": "audiolevels",
+                "effecttype": "audiolevels",
+                "mediatype": "audio",
+                "parameter": {
+                    "parameterid": "level",
+                    "name": "Level",
+                    "valuemin": "0",
+                    "valuemax": "3.98109",
+                    "value": f"{10 ** (gain_db / 20):.6f}",
+                },
+            }
+        }
+    }
+
+
 def _music_track(timeline: Timeline, media: NleMedia, total_frames: int) -> otio.schema.Track | None:
     if timeline.music is None:
         return None
@@ -203,7 +262,10 @@ def _music_track(timeline: Timeline, media: NleMedia, total_frames: int) -> otio
                 name=f"music {take}",
                 media_reference=_reference(path, media, fps),
                 source_range=TimeRange(_frames(0, fps), _frames(length, fps)),
-                metadata={"montage": {"gain_db": timeline.music.gain_db, "ducked_under_narration": True}},
+                metadata={
+                    "montage": {"gain_db": timeline.music.gain_db, "ducked_under_narration": True},
+                    "fcp_xml": fcp_audio_level(timeline.music.gain_db),
+                },
             )
         )
         position += length

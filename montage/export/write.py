@@ -17,7 +17,7 @@ from pathlib import Path
 import opentimelineio as otio
 
 from montage.errors import InputError
-from montage.export.adapter_prep import conform_available_ranges, with_aaf_mob_ids
+from montage.export.adapter_prep import conform_available_ranges, warped_source_starts, with_aaf_mob_ids
 from montage.export.formats import FORMATS, FormatSpec, NleFormat
 from montage.export.media_probe import probe_span
 from montage.export.mlt_document import finish_mlt, profile_data
@@ -77,6 +77,7 @@ def _write_otio(
     if spec.name == "aaf":
         result = with_aaf_mob_ids(result)
     if spec.name == "mlt":
+        result = warped_source_starts(result)
         xml = otio.adapters.write_to_string(
             result, adapter_name=spec.adapter, **profile_data(timeline.width, timeline.height, timeline.fps)
         )

@@ -21,8 +21,8 @@ CLIPS = (
 
 
 def make_export_cut(root: Path) -> Timeline:
-    """Three narrated sentences over footage generated into ``root``; the second shows a title card; music
-    under all."""
+    """Three narrated sentences over footage generated into ``root``; the second shows a title card, the last
+    plays its 4:3 clip at 0.9 speed; music under all."""
     root.mkdir(parents=True, exist_ok=True)
     clips = [
         make_clip(root / f"{pattern}.mp4", pattern=pattern, size=size, seconds=6.0) for pattern, size in CLIPS
@@ -30,7 +30,13 @@ def make_export_cut(root: Path) -> Timeline:
     speech = [make_speech(root / f"sentence-{i}.wav", text) for i, text in enumerate(SENTENCES)]
     music = make_tone(root / "music.wav", frequency=330, seconds=4.0)
     timeline = make_timeline(Library(clips, speech), fallback_sentences=(1,))
-    return dataclasses.replace(timeline, music=MusicTrack(str(music), gain_db=-12.0))
+    slowed = timeline.segments[-1]  # the 4:3 clip, played 10 % slower (as the planner stretches short clips)
+    assert slowed.shot is not None
+    shot = dataclasses.replace(
+        slowed.shot, speed=0.9, in_s=2.0, out_s=round(2.0 + 0.9 * slowed.duration_s, 6)
+    )
+    segments = [*timeline.segments[:-1], dataclasses.replace(slowed, shot=shot)]
+    return dataclasses.replace(timeline, segments=segments, music=MusicTrack(str(music), gain_db=-12.0))
 
 
 @pytest.fixture(scope="session")

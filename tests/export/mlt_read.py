@@ -9,12 +9,14 @@ from xml.etree import ElementTree as ET
 
 @dataclass(frozen=True)
 class MltClip:
-    """One playlist entry: its file, in/out frames (inclusive out) and its record start frame."""
+    """One playlist entry: its file, in/out frames (inclusive out; on the warped clock of a ``timewarp``
+    producer), its record start frame and its speed."""
 
     resource: str
     in_frame: int
     out_frame: int
     record_frame: int
+    speed: float = 1.0
 
 
 def read_mlt(path: Path) -> tuple[dict[str, str], dict[str, list[MltClip]]]:
@@ -33,7 +35,12 @@ def read_mlt(path: Path) -> tuple[dict[str, str], dict[str, list[MltClip]]]:
                 position += int(child.attrib["length"])
             elif child.tag == "entry":
                 start, end = int(child.attrib["in"]), int(child.attrib["out"])
-                clips.append(MltClip(resources[child.attrib["producer"]] or "", start, end, position))
+                address = resources[child.attrib["producer"]] or ""
+                speed, sep, warped = address.partition(":")
+                if sep and speed.replace(".", "", 1).isdigit():  # a timewarp producer: "0.9:media/clip.mp4"
+                    clips.append(MltClip(warped, start, end, position, float(speed)))
+                else:
+                    clips.append(MltClip(address, start, end, position))
                 position += end - start + 1
         playlists[playlist.attrib["id"]] = clips
     return (dict(profile.attrib) if profile is not None else {}), playlists

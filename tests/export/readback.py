@@ -15,7 +15,8 @@ from .mlt_read import read_mlt
 
 @dataclass(frozen=True)
 class ReadClip:
-    """A clip as read back: its file's address and source in/out and record start, in seconds."""
+    """A clip as read back: its file's address, source in point, in point + length on the track (OTIO's
+    convention for speed-changed clips), and record start, in seconds."""
 
     address: str
     in_s: float
@@ -55,7 +56,12 @@ def read_back(path: Path, format_name: str, fps: float) -> dict[str, list[list[R
 
         def seconds(clips: list) -> list[ReadClip]:  # type: ignore[type-arg]
             return [
-                ReadClip(c.resource, c.in_frame / fps, (c.out_frame + 1) / fps, c.record_frame / fps)
+                ReadClip(
+                    c.resource,
+                    c.in_frame * c.speed / fps,
+                    (c.in_frame * c.speed + c.out_frame + 1 - c.in_frame) / fps,
+                    c.record_frame / fps,
+                )
                 for c in clips
             ]
 

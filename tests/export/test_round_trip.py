@@ -119,3 +119,20 @@ def test_mlt_profile_is_the_cut_frame(export_cut: Timeline, exported: ExportResu
     profile, _ = read_mlt(exported.paths["mlt"])
     assert (profile["width"], profile["height"]) == (str(export_cut.width), str(export_cut.height))
     assert (profile["frame_rate_num"], profile["frame_rate_den"]) == ("30", "1")
+
+
+def test_speed_change_survives_where_the_format_has_one(exported: ExportResult) -> None:
+    """OTIO and the EDL (M2) keep the 0.9 speed as a LinearTimeWarp, FCP 7 XML as a Time Remap filter."""
+    import opentimelineio as otio
+
+    def last_clip(name: str, adapter: str, **options: object) -> otio.schema.Clip:
+        timeline = otio.adapters.read_from_file(str(exported.paths[name]), adapter_name=adapter, **options)  # type: ignore[index]
+        return timeline.video_tracks()[0].find_clips()[-1]
+
+    for name, adapter, options in (("otio", "otio_json", {}), ("edl", "cmx_3600", {"rate": 30})):
+        (warp,) = last_clip(name, adapter, **options).effects
+        assert isinstance(warp, otio.schema.LinearTimeWarp) and warp.time_scalar == pytest.approx(0.9)
+    (remap,) = last_clip("fcp7xml", "fcp_xml").effects
+    effect = remap.metadata["fcp_xml"]
+    assert effect["effectid"] == "timeremap"
+    assert {p["parameterid"]: p["value"] for p in effect["parameter"]}["speed"] == "90.0000"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from montage.options.alignment import AlignmentOptions
 from montage.retrieval.named_things import named_things
-from montage.timeline.cut_planner import GroupPlan, Take, best_first, frame_bounds, plan_cut
+from montage.timeline.cut_planner import GroupPlan, Take, best_first, clears_floor, frame_bounds, plan_cut
 from montage.timeline.model import Alternative, Credit, Segment, ShotUse
 from montage.timeline.plan_inputs import CandidateShot, Slot
 from montage.timeline.shot_window import choose_window
@@ -57,7 +57,7 @@ def _alternatives(
     for shot in ranked:
         if len(found) >= options.alternatives:
             break
-        if shot.shot_id == chosen or shot.score < options.min_score:
+        if shot.shot_id == chosen or not clears_floor(shot, options):
             continue
         window = choose_window(shot, duration_s, options)
         if window is not None:

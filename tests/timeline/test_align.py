@@ -206,3 +206,18 @@ def test_a_short_sentence_gets_one_shot_rather_than_a_sliver_of_card() -> None:
     whole = shot(2, 2, 0.8, length=5.0)
     result = align(slots, {0: [best, whole]}, OPTIONS)
     assert [(s.fill, s.shot.shot_id if s.shot else None) for s in result.segments] == [("relevant", 2)]
+
+
+def test_alternatives_use_the_floor_of_the_sentences_script_pairing() -> None:
+    """An editor is offered what the planner itself would show: across scripts the calibrated cross-script
+    floor applies to alternatives too (they used the same-script floor)."""
+    options = AlignmentOptions(min_score=0.4, min_score_cross_script=0.3)
+    slots = slots_from_durations([3.0])
+
+    def cross(shot_id: int, score: float) -> CandidateShot:
+        base = shot(shot_id, shot_id, score, length=10.0)
+        return CandidateShot(**{**base.__dict__, "scores": {**base.scores, "same_script": 0.0}})
+
+    result = align(slots, {0: [cross(1, 0.9), cross(2, 0.35), cross(3, 0.25)]}, options)
+    offered = {a.shot_id for s in result.segments for a in s.alternatives}
+    assert 2 in offered and 3 not in offered

@@ -29,14 +29,17 @@ def conform_available_ranges(timeline: otio.schema.Timeline, rate: float) -> oti
 def warped_source_starts(timeline: otio.schema.Timeline) -> otio.schema.Timeline:
     """A copy whose speed-changed clips start at their in point on the warped clock (MLT's ``timewarp``
     producer counts frames of the sped-up or slowed-down media: source frame ``f`` at speed ``s`` is
-    frame ``f / s``)."""
+    frame ``f / s``), counted from the exact in point kept in the ``montage`` metadata when there is one."""
     result: otio.schema.Timeline = timeline.deepcopy()
     for clip in result.find_clips():
         warps = [e for e in clip.effects if isinstance(e, otio.schema.LinearTimeWarp)]
         if not warps or clip.source_range is None:
             continue
         start, duration = clip.source_range.start_time, clip.source_range.duration
-        warped = otio.opentime.RationalTime(round(start.value / warps[0].time_scalar), start.rate)
+        exact = clip.metadata.get("montage", {}).get("in_s")  # the in point before rounding to frames
+        frames = float(exact) * start.rate if exact is not None else start.value
+        # floor: melt then shows the frames montage's render shows (measured; rounding is a frame late)
+        warped = otio.opentime.RationalTime(math.floor(frames / warps[0].time_scalar + 1e-6), start.rate)
         clip.source_range = otio.opentime.TimeRange(warped, duration)
     return result
 

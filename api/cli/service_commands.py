@@ -61,6 +61,9 @@ def worker_command(
 def keys_create(
     scope: Annotated[list[str], typer.Option("--scope", help="submit, edit or admin; repeat for several.")],
     name: Annotated[str, typer.Option("--name", help="Who or what the key is for.")] = "",
+    team: Annotated[
+        str | None, typer.Option("--team", help="A team: its keys share their jobs (default: none).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Make an API key. It is printed once and only its hash is stored."""
@@ -69,11 +72,15 @@ def keys_create(
     db = open_database(get_settings())
     try:
         with transaction(db.sessions) as session:
-            row, token = create_api_key(session, scope, name=name)
+            row, token = create_api_key(session, scope, name=name, team=team)
     except MontageError as exc:
         fail(exc, as_json=as_json)
     if as_json:
-        print(json.dumps({"key": token, "prefix": row.prefix, "scopes": row.scopes, "name": row.name}))
+        print(
+            json.dumps(
+                {"key": token, "prefix": row.prefix, "scopes": row.scopes, "name": row.name, "team": row.team}
+            )
+        )
         return
     console.print(f"API key (shown once; scopes: {', '.join(row.scopes)}):")
     print(token)
@@ -91,6 +98,7 @@ def keys_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                 "prefix": row.prefix,
                 "name": row.name,
                 "scopes": row.scopes,
+                "team": row.team,
                 "created_at": str(row.created_at),
                 "last_used_at": str(row.last_used_at) if row.last_used_at else None,
                 "revoked": row.revoked_at is not None,
@@ -102,7 +110,8 @@ def keys_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         return
     for item in rows:
         state = "revoked" if item["revoked"] else "active"
-        console.print(f"{item['prefix']}  {state:8} {','.join(item['scopes'])}  {item['name']}")  # type: ignore[arg-type]
+        scopes = ",".join(item["scopes"])  # type: ignore[arg-type]
+        console.print(f"{item['prefix']}  {state:8} {scopes}  {item['team'] or '-'}  {item['name']}")
 
 
 @keys_app.command("revoke")

@@ -108,14 +108,60 @@ async function api(method, path, body) {
   return data;
 }
 
-function followJob(jobId, onUpdate) {
-  const source = new EventSource(`/v1/jobs/${jobId}/events`);
-  source.addEventListener("job", (event) => onUpdate(JSON.parse(event.data)));
-  source.addEventListener("end", () => source.close());
-  source.addEventListener("error", () => {
-    if (source.readyState === EventSource.CLOSED) return;
+// ---------- signed media links ----------
+// <video>, <img>, <track>, downloads and EventSource send no Authorization header, so they load short-lived
+// signed links the server makes (POST /v1/media/sign): asked for in batches, kept until shortly before expiry.
+
+const SIGN_BATCH = 500;
+const signedLinks = new Map(); // path -> { url, until (ms) }
+let signQueue = [];
+
+/** A signed version of a media path of this server (a promise). */
+function signed(path) {
+  const known = signedLinks.get(path);
+  if (known && known.until > Date.now()) return Promise.resolve(known.url);
+  return new Promise((resolve, reject) => {
+    signQueue.push({ path, resolve, reject });
+    if (signQueue.length === 1) queueMicrotask(signQueued);
   });
-  return () => source.close();
+}
+
+async function signQueued() {
+  const batch = signQueue;
+  signQueue = [];
+  const paths = [...new Set(batch.map((item) => item.path))];
+  for (let first = 0; first < paths.length; first += SIGN_BATCH) {
+    const part = paths.slice(first, first + SIGN_BATCH);
+    try {
+      const data = await api("POST", "/v1/media/sign", { urls: part });
+      const until = new Date(data.expires_at).getTime() - 60_000;
+      part.forEach((path, k) => signedLinks.set(path, { url: data.urls[k], until }));
+    } catch (error) {
+      batch.filter((item) => part.includes(item.path)).forEach((item) => item.reject(error));
+    }
+  }
+  batch.filter((item) => signedLinks.has(item.path)).forEach((item) => item.resolve(signedLinks.get(item.path).url));
+}
+
+/** Set ``attr`` of ``node`` to the signed version of ``path`` once it is signed; returns ``node``. */
+function signedAttr(node, attr, path) {
+  signed(path).then((url) => node.setAttribute(attr, url)).catch(() => {});
+  return node;
+}
+
+function followJob(jobId, onUpdate) {
+  let source = null;
+  let stopped = false;
+  signed(`/v1/jobs/${jobId}/events`).then((url) => {
+    if (stopped) return;
+    source = new EventSource(url);
+    source.addEventListener("job", (event) => onUpdate(JSON.parse(event.data)));
+    source.addEventListener("end", () => source.close());
+  }).catch((error) => flash(`${error.code}: ${error.message}`, "error"));
+  return () => {
+    stopped = true;
+    if (source) source.close();
+  };
 }
 
 // ---------- key form ----------
@@ -125,7 +171,7 @@ function setupKeyForm() {
   const state = document.getElementById("key-state");
   const show = () => {
     const key = localStorage.getItem(KEY_STORAGE);
-    state.textContent = key ? `saved (${key.slice(0, 16)}…)` : "none: read-only";
+    state.textContent = key ? `saved (${key.slice(0, 16)}…)` : "none: enter one to see and make videos";
   };
   input.value = localStorage.getItem(KEY_STORAGE) || "";
   document.getElementById("key-form").addEventListener("submit", (event) => {
@@ -133,7 +179,9 @@ function setupKeyForm() {
     if (input.value.trim()) localStorage.setItem(KEY_STORAGE, input.value.trim());
     else localStorage.removeItem(KEY_STORAGE);
     show();
+    signedLinks.clear(); // links signed for the previous key
     flash("API key saved in this browser.");
+    route(); // show the current page as the new key sees it
   });
   show();
 }
@@ -152,7 +200,14 @@ async function jobsView() {
   );
   view.replaceChildren(panel);
   async function refresh() {
-    const page = await api("GET", "/v1/jobs?limit=50");
+    let page;
+    try {
+      page = await api("GET", "/v1/jobs?limit=50");
+    } catch (error) {
+      if (error.status !== 401) throw error;
+      body.replaceChildren(el("tr", {}, el("td", { colspan: 5, class: "muted", "data-testid": "needs-key" }, "Enter your API key above to see your jobs.")));
+      return;
+    }
     body.replaceChildren(
       ...page.items.map((job) =>
         el("tr", { "data-testid": "job-row", dataset: { jobId: job.id } },
@@ -361,20 +416,21 @@ class JobPage {
         "Render it to see your changes.")
       : null;
     const query = `?revision=${revision.number}`;
+    const out = revision.outputs; // signed links to the revision's files
     const video = el("video", {
       controls: true, preload: "metadata", "data-testid": "video", "data-revision": revision.number,
-      src: `/v1/jobs/${this.jobId}/video.mp4${query}`, poster: `/v1/jobs/${this.jobId}/poster.jpg${query}`,
-    }, el("track", { kind: "subtitles", srclang: "en", label: "Narration", default: true, src: `/v1/jobs/${this.jobId}/subtitles.vtt${query}` }));
+      src: out.video, poster: out.poster,
+    }, out.vtt ? el("track", { kind: "subtitles", srclang: "en", label: "Narration", default: true, src: out.vtt }) : null);
     this.video = video;
     // Player and storyboard as one: while the revision on screen plays, its line and card light up.
     if (revision.number === this.selected) video.addEventListener("timeupdate", () => this.follow(video.currentTime));
     const links = el("p", { class: "muted" },
       `Revision ${revision.number}: `,
-      el("a", { href: `/v1/jobs/${this.jobId}/subtitles.srt${query}` }, "SRT"), " · ",
-      el("a", { href: `/v1/jobs/${this.jobId}/subtitles.vtt${query}` }, "VTT"), " · ",
-      el("a", { href: `/v1/jobs/${this.jobId}/timeline${query}` }, "timeline JSON"), " · ",
-      el("a", { href: `/v1/jobs/${this.jobId}/timeline.otio${query}` }, "OTIO"));
-    const download = el("a", { class: "button", "data-testid": "download", href: `/v1/jobs/${this.jobId}/video.mp4${query}`,
+      el("a", { href: out.srt }, "SRT"), " · ",
+      el("a", { href: out.vtt }, "VTT"), " · ",
+      signedAttr(el("a", {}, "timeline JSON"), "href", `/v1/jobs/${this.jobId}/timeline${query}`), " · ",
+      el("a", { href: out.otio }, "OTIO"));
+    const download = el("a", { class: "button", "data-testid": "download", href: out.video,
       download: `${slug(this.job.title)}-r${revision.number}.mp4` }, "Download MP4");
     return el("section", { class: "panel" }, note, video, el("div", { class: "actions" }, download, links));
   }
@@ -519,7 +575,7 @@ class JobPage {
     const words = shotWords(choice.path, start, choice.out ?? choice.end);
     const tile = pressable(el("div", { class: `alt${users.length ? " used" : ""}`, ...attrs, dataset: { shotId: choice.shot_id },
       onclick: () => this.addEdit(swap) },
-    el("img", { src: `/v1/shots/${choice.shot_id}/thumbnail.jpg?at=${start.toFixed(3)}`, alt: words, loading: "lazy" }),
+    signedAttr(el("img", { alt: words, loading: "lazy" }), "src", `/v1/shots/${choice.shot_id}/thumbnail.jpg?at=${start.toFixed(3)}`),
     label), `Use ${words} for segment ${i + 1}`);
     return el("div", { class: "choice" }, tile, inUse); // the exchange button sits beside the tile, not in it
   }
@@ -585,12 +641,13 @@ class JobPage {
       const chosen = segment.alternatives.find((a) => String(a.shot_id) === String(swap.shot_id));
       const at = chosen ? `?at=${chosen.in.toFixed(3)}` : "";
       picture = el("div", { class: "pending-picture", "data-testid": `pending-picture-${i}` },
-        el("img", { class: "thumb", src: `/v1/shots/${swap.shot_id}/thumbnail.jpg${at}`, alt: chosen ? shotWords(chosen.path, chosen.in, chosen.out) : `library shot ${swap.shot_id}` }),
+        signedAttr(el("img", { class: "thumb", alt: chosen ? shotWords(chosen.path, chosen.in, chosen.out) : `library shot ${swap.shot_id}` }), "src", `/v1/shots/${swap.shot_id}/thumbnail.jpg${at}`),
         el("span", { class: "badge" }, "new shot · not saved"));
     } else if (shot) {
-      picture = el("img", { class: "thumb", src: `/v1/shots/${shot.shot_id}/thumbnail.jpg?at=${shot.in.toFixed(3)}`, alt: shotWords(shot.path, shot.in, shot.out),
+      picture = signedAttr(el("img", { class: "thumb", alt: shotWords(shot.path, shot.in, shot.out),
         title: `${shot.path} ${fmtTime(shot.in)}–${fmtTime(shot.out)} (click to preview the part used)`, loading: "lazy",
-        onclick: (event) => event.currentTarget.replaceWith(el("video", { class: "thumb", src: `/v1/shots/${shot.shot_id}/preview.mp4?start=${shot.in.toFixed(3)}`, autoplay: true, muted: true, loop: true, playsinline: true })) });
+        onclick: (event) => event.currentTarget.replaceWith(signedAttr(el("video", { class: "thumb", autoplay: true, muted: true, loop: true, playsinline: true }), "src", `/v1/shots/${shot.shot_id}/preview.mp4?start=${shot.in.toFixed(3)}`)) }),
+      "src", `/v1/shots/${shot.shot_id}/thumbnail.jpg?at=${shot.in.toFixed(3)}`);
     } else {
       picture = el("div", { class: "card" }, segment.fallback_text || "title card");
     }
@@ -679,7 +736,7 @@ class JobPage {
       if (from !== inBox) inBox.value = at.toFixed(2);
       outText.textContent = `out ${(at + length).toFixed(2)} s`;
       clearTimeout(timer);
-      timer = setTimeout(() => { frame.src = `/v1/shots/${shot.shot_id}/thumbnail.jpg?at=${at.toFixed(3)}`; }, 150);
+      timer = setTimeout(() => signedAttr(frame, "src", `/v1/shots/${shot.shot_id}/thumbnail.jpg?at=${at.toFixed(3)}`), 150);
       return at;
     };
     slider.addEventListener("input", () => show(slider.value, slider));

@@ -77,11 +77,19 @@ def get_job(session: Session, job_id: str) -> Job | None:
 
 
 def list_jobs(
-    session: Session, *, offset: int, limit: int, status: str | None = None, kind: str | None = None
+    session: Session,
+    *,
+    offset: int,
+    limit: int,
+    status: str | None = None,
+    kind: str | None = None,
+    where: ColumnElement[bool] | None = None,
 ) -> tuple[list[Job], int]:
-    """A page of jobs, newest first, and the total count matching the filters."""
+    """A page of jobs, newest first, and the total count matching the filters (``where``: any other)."""
     query = select(Job)
     count = select(func.count()).select_from(Job)
+    if where is not None:
+        query, count = query.where(where), count.where(where)
     if status is not None:
         query, count = query.where(Job.status == status), count.where(Job.status == status)
     if kind is not None:

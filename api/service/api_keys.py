@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Final
@@ -22,15 +23,17 @@ from montage.errors import InputError
 SCOPES: Final = ("submit", "edit", "admin")
 _PREFIX_BYTES = 6
 _SECRET_BYTES = 32
+_TEAM: Final = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the key's id, name and scopes (``admin`` implies every scope)."""
+    """Who is calling: the key's id, name, scopes (``admin`` implies every scope) and team (None: none)."""
 
     key_id: int
     name: str
     scopes: frozenset[str]
+    team: str | None = None
 
     def allows(self, scope: str) -> bool:
         """True when this key has ``scope`` (or ``admin``)."""
@@ -42,11 +45,16 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_api_key(session: Session, scopes: list[str], *, name: str = "") -> tuple[ApiKey, str]:
-    """Store a new key with these scopes; returns the row and the key (shown once)."""
+def create_api_key(
+    session: Session, scopes: list[str], *, name: str = "", team: str | None = None
+) -> tuple[ApiKey, str]:
+    """Store a new key with these scopes (in ``team``, whose keys share their jobs); returns the row and the
+    key (shown once)."""
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
         raise InputError(f"scopes must be some of {', '.join(SCOPES)}; got {', '.join(scopes) or 'none'}")
+    if team is not None and not _TEAM.fullmatch(team):
+        raise InputError("a team name is 1-64 letters, digits, '.', '_' or '-'")
     prefix = secrets.token_hex(_PREFIX_BYTES)
     token = f"mtg_{prefix}_{secrets.token_urlsafe(_SECRET_BYTES)}"
     row = ApiKey(
@@ -54,6 +62,7 @@ def create_api_key(session: Session, scopes: list[str], *, name: str = "") -> tu
         prefix=prefix,
         token_sha256=hash_token(token),
         scopes=sorted(set(scopes)),
+        team=team,
         created_at=utcnow(),
     )
     session.add(row)
@@ -76,7 +85,7 @@ def verify_token(session: Session, token: str) -> Principal | None:
     stored = row.token_sha256 if row is not None else "0" * 64
     if not hmac.compare_digest(presented, stored) or row is None or row.revoked_at is not None:
         return None
-    return Principal(key_id=row.id, name=row.name, scopes=frozenset(row.scopes))
+    return Principal(key_id=row.id, name=row.name, scopes=frozenset(row.scopes), team=row.team)
 
 
 def revoke_api_key(session: Session, prefix: str) -> bool:

@@ -17,10 +17,13 @@ from api.jobs.local_pool import LocalWorkerPool
 from api.jobs.queue import JobQueue
 from api.service.body_limit import BodyLimitMiddleware
 from api.service.errors import install_error_handlers
+from api.service.media_secret import media_secret
 from api.service.metrics import HttpMetrics, JobCollector, MetricsMiddleware
-from api.service.routes import editing, health, jobs, library, results, shots, videos
+from api.service.routes import docs, editing, health, jobs, library, media, results, shots, videos
+from api.service.schemas import ErrorOut, Responses
 from api.service.security_headers import EditorSecurityHeaders
 from api.service.settings import ServiceSettings
+from api.service.signed_urls import UrlSigner
 from api.service.state import ServiceState
 from montage.config import Settings
 from montage.db.database import open_database
@@ -29,9 +32,14 @@ EDITOR_DIR = Path(__file__).resolve().parents[1] / "editor"
 
 DESCRIPTION = """Turn articles into narrated videos cut from a footage library, review and fix each cut.
 
-Mutating routes need an API key (`Authorization: Bearer <key>`, made with `montage keys create`) with the
-scope each route names: `submit`, `edit` or `admin`. Errors are `{"error": {"code", "message"}}`.
+Every route but `/healthz`, `/readyz` and the editor's files needs an API key (`Authorization: Bearer
+<key>`, made with `montage keys create`); writes need the scope each route names: `submit`, `edit` or
+`admin`. A key sees and changes only its own jobs and its team's (all with `admin`); another key's job
+answers 404. Media links in responses are signed and short-lived, so players load them without headers
+(`POST /v1/media/sign` signs more). Errors are `{"error": {"code", "message"}}`.
 """
+
+AUTH_ERRORS: Responses = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}}
 
 
 def create_app(settings: Settings | None = None, service: ServiceSettings | None = None) -> FastAPI:
@@ -51,7 +59,10 @@ def create_app(settings: Settings | None = None, service: ServiceSettings | None
             queue = pool
         else:
             queue = DramatiqQueue(service)
-        state = ServiceState(settings=settings, service=service, db=db, queue=queue, registry=registry)
+        signer = UrlSigner(media_secret(service, settings.data_dir), service.media_url_ttl_s)
+        state = ServiceState(
+            settings=settings, service=service, db=db, queue=queue, registry=registry, signer=signer
+        )
         registry.register(JobCollector(state))
         app.state.montage = state
         if pool is not None:
@@ -70,10 +81,15 @@ def create_app(settings: Settings | None = None, service: ServiceSettings | None
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        openapi_url=None,  # served by routes.docs, behind the same read access as everything else
+        docs_url=None,
+        redoc_url=None,
     )
     install_error_handlers(app)
-    for module in (videos, jobs, results, editing, library, shots, health):
-        app.include_router(module.router)
+    for module in (videos, jobs, results, editing, library, shots, media):
+        app.include_router(module.router, responses=AUTH_ERRORS)
+    app.include_router(health.router)
+    app.include_router(docs.router)
     if service.cors_origins:
         app.add_middleware(
             CORSMiddleware,

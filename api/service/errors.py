@@ -7,6 +7,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.service.api_keys import Principal
+from api.service.path_redaction import PathRedactor
 from montage.errors import (
     IndexMismatchError,
     IndexMissingError,
@@ -63,13 +65,24 @@ def error_body(code: str, message: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": message}}
 
 
+def shown_message(request: Request, message: str) -> str:
+    """An error message as the caller may see it: server paths hidden unless its key has ``admin``."""
+    principal = getattr(request.state, "principal", None)
+    if isinstance(principal, Principal) and principal.allows("admin"):
+        return message
+    state = getattr(request.app.state, "montage", None)
+    roots = state.settings.library_roots if state is not None else []
+    return PathRedactor(roots).text(message)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map montage errors, HTTP errors, validation errors and unexpected failures to the common error body."""
 
-    async def montage_error(_request: Request, exc: Exception) -> JSONResponse:
+    async def montage_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, MontageError)
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthError) and exc.status == 401 else None
-        return JSONResponse(error_body(exc.code, exc.message), status_code=status_for(exc), headers=headers)
+        body = error_body(exc.code, shown_message(request, exc.message))
+        return JSONResponse(body, status_code=status_for(exc), headers=headers)
 
     async def http_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)

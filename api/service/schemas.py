@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +17,33 @@ from montage.timeline.edits import EDIT_LIST, Edit
 from montage.timeline.model import Id, Timeline
 
 Responses = dict[int | str, dict[str, Any]]
+
+
+class Presentation(Protocol):
+    """How one caller sees responses: media links (signed or not) and data (server paths hidden or not)."""
+
+    def link(self, url: str) -> str:
+        """The media link the caller gets for ``url``."""
+        ...
+
+    def data(self, value: Any) -> Any:
+        """JSON-like ``value`` as the caller may see it."""
+        ...
+
+
+class RawPresentation:
+    """Links and data as they are (the CLI and tests; the API passes a per-caller presentation)."""
+
+    def link(self, url: str) -> str:
+        """``url`` unchanged."""
+        return url
+
+    def data(self, value: Any) -> Any:
+        """``value`` unchanged."""
+        return value
+
+
+RAW = RawPresentation()
 
 
 class ErrorDetail(BaseModel):
@@ -107,15 +134,18 @@ class JobOut(BaseModel):
     links: JobLinks
 
     @classmethod
-    def of(cls, job: Job) -> JobOut:
-        """The API view of a job row."""
+    def of(cls, job: Job, view: Presentation = RAW) -> JobOut:
+        """The API view of a job row, as ``view`` presents it (signed result links, paths hidden or not)."""
         base = f"/v1/jobs/{job.id}"
         results: dict[str, str] = {}
         if job.kind == "video" and job.status == "succeeded":
             outputs = (job.result or {}).get("outputs", {})
             names = outputs if isinstance(outputs, dict) else {}
-            results = {kind: f"{base}/{RESULT_ROUTES[kind]}" for kind in names if kind in RESULT_ROUTES}
-        error = ErrorDetail(code=job.error_code, message=job.error_message or "") if job.error_code else None
+            results = {
+                kind: view.link(f"{base}/{RESULT_ROUTES[kind]}") for kind in names if kind in RESULT_ROUTES
+            }
+        message = str(view.data(job.error_message or ""))
+        error = ErrorDetail(code=job.error_code, message=message) if job.error_code else None
         return cls(
             id=job.id,
             kind=job.kind,
@@ -123,14 +153,14 @@ class JobOut(BaseModel):
             status=job.status,
             stage=job.stage,
             progress=round(job.progress, 4),
-            warnings=list(job.warnings),
+            warnings=[str(w) for w in view.data(list(job.warnings))],
             error=error,
             attempts=job.attempts,
             max_attempts=job.max_attempts,
             cancel_requested=job.cancel_requested,
             video_job_id=job.video_job_id,
             revision=job.revision,
-            result=job.result,
+            result=view.data(job.result),
             created_at=as_utc(job.created_at) or job.created_at,
             started_at=as_utc(job.started_at),
             finished_at=as_utc(job.finished_at),
@@ -195,12 +225,12 @@ class RevisionOut(BaseModel):
     outputs: dict[str, str]
 
     @classmethod
-    def of(cls, revision: VideoRevision) -> RevisionOut:
-        """The API view of a revision row."""
+    def of(cls, revision: VideoRevision, view: Presentation = RAW) -> RevisionOut:
+        """The API view of a revision row, with links to its files as ``view`` presents them."""
         base = f"/v1/jobs/{revision.job_id}"
         present = output_names(Path(revision.artifacts_dir)) if revision.artifacts_dir else {}
         outputs = {
-            kind: f"{base}/{RESULT_ROUTES[kind]}?revision={revision.number}"
+            kind: view.link(f"{base}/{RESULT_ROUTES[kind]}?revision={revision.number}")
             for kind in present
             if kind in RESULT_ROUTES
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 QueueMode = Literal["embedded", "dramatiq"]
@@ -47,3 +47,16 @@ class ServiceSettings(BaseSettings):
     preview_width: int = Field(default=320, ge=64, description="Width of shot preview clips.")
     search_max_k: int = Field(default=50, ge=1, description="Most results of one shot search.")
     log_json: bool = Field(default=True, description="Log one JSON object per line.")
+    open_reads: bool = Field(
+        default=False,
+        description="Serve reads (jobs, results, timelines, stats, metrics, docs, shots, search) without a "
+        "key, every job to every caller: only for a trusted network. Writes still need a key and ownership.",
+    )
+    media_url_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret of the signed media URLs; unset: generated once and kept in "
+        "`<data_dir>/secrets/media-url.key` (every process of a deployment must share it).",
+    )
+    media_url_ttl_s: float = Field(
+        default=3600.0, ge=10, le=7 * 86_400, description="How long a signed media URL stays valid."
+    )

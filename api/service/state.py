@@ -1,4 +1,5 @@
-"""What the running app holds: settings, the database, the job queue, metrics and lazily loaded encoders."""
+"""What the running app holds: settings, the database, the job queue, metrics, the media URL signer and
+lazily loaded encoders."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from prometheus_client import CollectorRegistry
 
 from api.jobs.queue import JobQueue
 from api.service.settings import ServiceSettings
+from api.service.signed_urls import UrlSigner
 from montage.config import Settings
 from montage.db.database import Database
 from montage.search.channels import Channels
@@ -24,6 +26,7 @@ class ServiceState:
     db: Database
     queue: JobQueue
     registry: CollectorRegistry
+    signer: UrlSigner
     started_at: float = field(default_factory=time.time)
     _channels: Channels | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)

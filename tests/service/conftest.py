@@ -32,13 +32,13 @@ class Keys:
 
 
 def make_keys(settings: Settings) -> Keys:
-    """Create a submit, an edit and an admin key in the settings' database."""
+    """Create a submit, an edit and an admin key in the settings' database (one team: they share jobs)."""
     db = open_database(settings)
     try:
         with transaction(db.sessions) as session:
-            _row, submit = create_api_key(session, ["submit"], name="reporter")
-            _row, edit = create_api_key(session, ["edit"], name="editor")
-            _row, admin = create_api_key(session, ["admin"], name="ops")
+            _row, submit = create_api_key(session, ["submit"], name="reporter", team="desk")
+            _row, edit = create_api_key(session, ["edit"], name="editor", team="desk")
+            _row, admin = create_api_key(session, ["admin"], name="ops", team="desk")
     finally:
         db.engine.dispose()
     return Keys(submit=submit, edit=edit, admin=admin)
@@ -70,6 +70,26 @@ def service_settings() -> ServiceSettings:
 def keys(settings: Settings) -> Keys:
     """API keys in the test database."""
     return make_keys(settings)
+
+
+@pytest.fixture
+def reader(keys: Keys) -> dict[str, str]:
+    """Headers that read as the desk team (its submit key): reads need a key."""
+    return Keys.header(keys.submit)
+
+
+def key_id(settings: Settings, token: str) -> int:
+    """The row id of an API key (to make jobs owned by it)."""
+    from api.service.api_keys import verify_token
+
+    db = open_database(settings)
+    try:
+        with db.sessions() as session:
+            principal = verify_token(session, token)
+    finally:
+        db.engine.dispose()
+    assert principal is not None
+    return principal.key_id
 
 
 @pytest.fixture

@@ -48,9 +48,9 @@ def service_env(data_dir: Path, library_root: Path, **extra: str) -> dict[str, s
     return env
 
 
-def create_key(env: dict[str, str], *scopes: str) -> str:
-    """Run `montage keys create` and return the printed key."""
-    args = [*MONTAGE, "keys", "create", "--json"]
+def create_key(env: dict[str, str], *scopes: str, team: str | None = None) -> str:
+    """Run `montage keys create` (in ``team``, if given) and return the printed key."""
+    args = [*MONTAGE, "keys", "create", "--json", *(["--team", team] if team else [])]
     for scope in scopes:
         args += ["--scope", scope]
     done = subprocess.run(args, env=env, cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
@@ -124,12 +124,15 @@ def wait_until(check: object, *, timeout: float, proc: Proc | None = None, what:
     raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{tail}")
 
 
-def wait_for_job(base: str, job_id: str, *, timeout: float, procs: Sequence[Proc] = ()) -> dict[str, Any]:
-    """Poll a job until it ends; returns its final state."""
+def wait_for_job(
+    base: str, job_id: str, *, key: str, timeout: float, procs: Sequence[Proc] = ()
+) -> dict[str, Any]:
+    """Poll a job (reading with API key ``key``) until it ends; returns its final state."""
     deadline = time.monotonic() + timeout
     job: dict[str, Any] = {}
+    headers = {"Authorization": f"Bearer {key}"}
     while time.monotonic() < deadline:
-        job = httpx.get(f"{base}/v1/jobs/{job_id}", timeout=10).json()
+        job = httpx.get(f"{base}/v1/jobs/{job_id}", headers=headers, timeout=10).json()
         if job["status"] in ("succeeded", "failed", "cancelled"):
             return job
         time.sleep(0.3)

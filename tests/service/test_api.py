@@ -26,10 +26,10 @@ def submit(client: TestClient, keys: Keys, **extra: object) -> dict[str, object]
     return body
 
 
-def test_submit_then_read_job(client: TestClient, keys: Keys) -> None:
+def test_submit_then_read_job(reader: dict[str, str], client: TestClient, keys: Keys) -> None:
     job = submit(client, keys, duration_s=30, aspect="9:16", subtitles=True)
     assert job["status"] == "queued" and job["kind"] == "video" and job["progress"] == 0
-    read = client.get(f"/v1/jobs/{job['id']}").json()
+    read = client.get(f"/v1/jobs/{job['id']}", headers=reader).json()
     assert read["id"] == job["id"] and read["status"] == "queued"
     assert read["links"]["events"] == f"/v1/jobs/{job['id']}/events"
     assert read["error"] is None and read["warnings"] == []
@@ -52,18 +52,18 @@ def test_jobs_carry_a_title_people_recognise(client: TestClient, keys: Keys) -> 
         assert response.json()["title"] == title
 
 
-def test_unknown_job_is_a_404_with_error_body(client: TestClient) -> None:
-    response = client.get("/v1/jobs/nope")
+def test_unknown_job_is_a_404_with_error_body(reader: dict[str, str], client: TestClient) -> None:
+    response = client.get("/v1/jobs/nope", headers=reader)
     assert response.status_code == 404
     assert response.json() == {"error": {"code": "not_found", "message": "no job nope"}}
-    assert client.get("/v1/jobs/nope/video.mp4").status_code == 404
-    assert client.get("/v1/jobs/nope/timeline").status_code == 404
+    assert client.get("/v1/jobs/nope/video.mp4", headers=reader).status_code == 404
+    assert client.get("/v1/jobs/nope/timeline", headers=reader).status_code == 404
 
 
-def test_results_of_an_unrendered_job_are_404(client: TestClient, keys: Keys) -> None:
+def test_results_of_an_unrendered_job_are_404(reader: dict[str, str], client: TestClient, keys: Keys) -> None:
     job = submit(client, keys)
     for route in ("video.mp4", "subtitles.srt", "subtitles.vtt", "timeline.otio", "poster.jpg", "timeline"):
-        response = client.get(f"/v1/jobs/{job['id']}/{route}")
+        response = client.get(f"/v1/jobs/{job['id']}/{route}", headers=reader)
         assert response.status_code == 404, route
         assert "no" in response.json()["error"]["message"]
 
@@ -120,7 +120,7 @@ def test_articles_without_words_are_refused_at_submit(client: TestClient, keys: 
 
 
 def test_music_must_stay_inside_library_roots(
-    client: TestClient, keys: Keys, library_root: Path, tmp_path: Path
+    reader: dict[str, str], client: TestClient, keys: Keys, library_root: Path, tmp_path: Path
 ) -> None:
     (library_root / "music").mkdir()
     make_tone(library_root / "music" / "bed.mp3", frequency=440, seconds=1.0)
@@ -130,7 +130,7 @@ def test_music_must_stay_inside_library_roots(
     headers = Keys.header(keys.submit)
     ok = client.post("/v1/videos", json={"article": ARTICLE, "music": "music/bed.mp3"}, headers=headers)
     assert ok.status_code == 202
-    stored = client.get(f"/v1/jobs/{ok.json()['id']}")
+    stored = client.get(f"/v1/jobs/{ok.json()['id']}", headers=reader)
     assert stored.status_code == 200
     # "~nonexistentuser" crashed the path check with a 500 (issue 10, bug 3).
     for bad in (str(outside), "../secret.mp3", "music/escape.mp3", "/etc/passwd", "~nonexistentuser/x.mp3"):
@@ -140,7 +140,7 @@ def test_music_must_stay_inside_library_roots(
 
 
 def test_reindex_paths_stay_inside_roots_and_one_runs_at_a_time(
-    client: TestClient, keys: Keys, library_root: Path, tmp_path: Path
+    reader: dict[str, str], client: TestClient, keys: Keys, library_root: Path, tmp_path: Path
 ) -> None:
     headers = Keys.header(keys.admin)
     refused = client.post("/v1/library/reindex", json={"paths": [str(tmp_path)]}, headers=headers)
@@ -148,7 +148,7 @@ def test_reindex_paths_stay_inside_roots_and_one_runs_at_a_time(
     assert refused.json()["error"]["code"] == "path_outside_library"
     first = client.post("/v1/library/reindex", json={}, headers=headers)
     assert first.status_code == 202
-    job = client.get(first.headers["location"]).json()
+    job = client.get(first.headers["location"], headers=reader).json()
     assert job["kind"] == "reindex"
     second = client.post("/v1/library/reindex", json={"full": True}, headers=headers)
     assert second.status_code == 409
@@ -164,29 +164,31 @@ def test_reindex_without_roots_says_so(tmp_path: Path) -> None:
         assert "MONTAGE_LIBRARY_ROOTS" in response.json()["error"]["message"]
 
 
-def test_pages_cover_every_job_once(client: TestClient, keys: Keys) -> None:
+def test_pages_cover_every_job_once(reader: dict[str, str], client: TestClient, keys: Keys) -> None:
     ids = {str(submit(client, keys)["id"]) for _ in range(7)}
     seen: list[str] = []
     url: str | None = "/v1/jobs?limit=3"
     while url:
-        page = client.get(url).json()
+        page = client.get(url, headers=reader).json()
         assert page["total"] == 7 and len(page["items"]) <= 3
         seen.extend(item["id"] for item in page["items"])
         url = page["next"]
     assert len(seen) == 7 and set(seen) == ids
-    assert client.get("/v1/jobs?status=running").json()["total"] == 0
-    assert client.get("/v1/jobs?kind=video&status=queued").json()["total"] == 7
-    assert client.get("/v1/jobs?status=bogus").status_code == 422
+    assert client.get("/v1/jobs?status=running", headers=reader).json()["total"] == 0
+    assert client.get("/v1/jobs?kind=video&status=queued", headers=reader).json()["total"] == 7
+    assert client.get("/v1/jobs?status=bogus", headers=reader).status_code == 422
 
 
-def test_events_of_an_unknown_job_are_404(client: TestClient) -> None:
+def test_events_of_an_unknown_job_are_404(reader: dict[str, str], client: TestClient) -> None:
     """Issue 10: the stream answered 200 with an error event."""
-    response = client.get("/v1/jobs/no-such-job/events")
+    response = client.get("/v1/jobs/no-such-job/events", headers=reader)
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_cancel_a_queued_job_and_follow_its_events(client: TestClient, keys: Keys) -> None:
+def test_cancel_a_queued_job_and_follow_its_events(
+    reader: dict[str, str], client: TestClient, keys: Keys
+) -> None:
     job = submit(client, keys)
     assert client.post(f"/v1/jobs/{job['id']}/cancel").status_code == 401
     response = client.post(f"/v1/jobs/{job['id']}/cancel", headers=Keys.header(keys.submit))
@@ -194,7 +196,7 @@ def test_cancel_a_queued_job_and_follow_its_events(client: TestClient, keys: Key
     assert response.json()["status"] == "cancelled"
     again = client.post(f"/v1/jobs/{job['id']}/cancel", headers=Keys.header(keys.submit))
     assert again.json()["status"] == "cancelled"
-    with client.stream("GET", f"/v1/jobs/{job['id']}/events") as stream:
+    with client.stream("GET", f"/v1/jobs/{job['id']}/events", headers=reader) as stream:
         assert stream.headers["content-type"].startswith("text/event-stream")
         text = "".join(stream.iter_text())
     events = [block for block in text.split("\n\n") if block.strip()]
@@ -218,7 +220,7 @@ def test_cors_is_configurable(settings: Settings, keys: Keys) -> None:
         assert preflight.status_code == 200
 
 
-def test_health_readiness_and_metrics(client: TestClient, keys: Keys) -> None:
+def test_health_readiness_and_metrics(reader: dict[str, str], client: TestClient, keys: Keys) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 503  # no worker threads in this app
@@ -228,8 +230,8 @@ def test_health_readiness_and_metrics(client: TestClient, keys: Keys) -> None:
     assert checks["text index"]["ok"] is False
     assert ready.json()["visual_channel"].startswith(("available", "unavailable"))
     submit(client, keys)
-    client.get("/v1/jobs/missing")
-    metrics = client.get("/metrics")
+    client.get("/v1/jobs/missing", headers=reader)
+    metrics = client.get("/metrics", headers=reader)
     assert metrics.status_code == 200
     text = metrics.text
     assert 'montage_jobs{status="queued"} 1.0' in text
@@ -237,8 +239,8 @@ def test_health_readiness_and_metrics(client: TestClient, keys: Keys) -> None:
     assert "montage_http_request_seconds_bucket" in text
 
 
-def test_openapi_documents_every_route(client: TestClient) -> None:
-    spec = client.get("/openapi.json").json()
+def test_openapi_documents_every_route(reader: dict[str, str], client: TestClient) -> None:
+    spec = client.get("/openapi.json", headers=reader).json()
     paths = set(spec["paths"])
     for path in (
         "/v1/videos",
@@ -269,9 +271,9 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["type"] == "http"
 
 
-def test_openapi_lists_the_timeline_and_edit_types(client: TestClient) -> None:
+def test_openapi_lists_the_timeline_and_edit_types(reader: dict[str, str], client: TestClient) -> None:
     """The API reuses the pipeline's typed timeline and edits, so clients can generate code from them."""
-    spec = client.get("/openapi.json").json()
+    spec = client.get("/openapi.json", headers=reader).json()
     schemas = spec["components"]["schemas"]
     timeline_ref = spec["paths"]["/v1/jobs/{job_id}/timeline"]["get"]["responses"]["200"]["content"]
     assert timeline_ref["application/json"]["schema"]["$ref"].endswith("/TimelineOut")
@@ -300,7 +302,7 @@ def test_odd_paths_are_refused_plainly(client: TestClient, keys: Keys, library_r
 
 
 def test_an_unexpected_failure_answers_the_json_error_shape(
-    settings: Settings, service_settings: ServiceSettings, keys: Keys
+    reader: dict[str, str], settings: Settings, service_settings: ServiceSettings, keys: Keys
 ) -> None:
     """Issue 10: a 500 came back as plain text, not the error body every other answer uses."""
     app = create_app(settings, service_settings)
@@ -310,7 +312,7 @@ def test_an_unexpected_failure_answers_the_json_error_shape(
         raise RuntimeError("a bug the client must not see")
 
     with TestClient(app, raise_server_exceptions=False) as client:
-        response = client.get("/v1/test-only-boom")
+        response = client.get("/v1/test-only-boom", headers=reader)
     assert response.status_code == 500
     assert response.headers["content-type"].startswith("application/json")
     assert response.json()["error"]["code"] == "internal_error"

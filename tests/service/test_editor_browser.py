@@ -29,6 +29,7 @@ def test_job_list_submit_and_cancel(tmp_path: Path) -> None:
     library.mkdir()
     env = service_env(tmp_path / "data", library, MONTAGE_SERVICE_EMBEDDED_WORKERS="0")
     key = create_key(env, "submit", "edit")
+    headers = {"Authorization": f"Bearer {key}"}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_server(env, port, tmp_path / "serve.log")
@@ -37,9 +38,10 @@ def test_job_list_submit_and_cancel(tmp_path: Path) -> None:
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))  # type: ignore[attr-defined]
             page.goto(f"{base}/editor/")  # type: ignore[attr-defined]
-            page.get_by_text("No jobs yet.").wait_for()  # type: ignore[attr-defined]
+            page.locator("[data-testid=needs-key]").wait_for()  # type: ignore[attr-defined]  # reads need a key
             page.fill("#api-key", key)  # type: ignore[attr-defined]
             page.click("#key-form button")  # type: ignore[attr-defined]
+            page.get_by_text("No jobs yet.").wait_for()  # type: ignore[attr-defined]
             page.click("text=New video")  # type: ignore[attr-defined]
             page.fill("#article", ARTICLE)  # type: ignore[attr-defined]
             page.select_option("#aspect", "9:16")  # type: ignore[attr-defined]
@@ -50,14 +52,17 @@ def test_job_list_submit_and_cancel(tmp_path: Path) -> None:
             status = page.locator("[data-testid=status]")  # type: ignore[attr-defined]
             status.wait_for()
             assert status.inner_text() == "queued"
-            stored = httpx.get(f"{base}/v1/jobs/{job_id}", timeout=10).json()
+            stored = httpx.get(f"{base}/v1/jobs/{job_id}", headers=headers, timeout=10).json()
             assert stored["status"] == "queued" and stored["kind"] == "video"
             screenshot(page, "02-job-queued")
             page.click("text=Cancel")  # type: ignore[attr-defined]
             page.wait_for_function(  # type: ignore[attr-defined]
                 "document.querySelector('[data-testid=status]').textContent === 'cancelled'"
             )
-            assert httpx.get(f"{base}/v1/jobs/{job_id}", timeout=10).json()["status"] == "cancelled"
+            assert (
+                httpx.get(f"{base}/v1/jobs/{job_id}", headers=headers, timeout=10).json()["status"]
+                == "cancelled"
+            )
             page.click("text=Jobs")  # type: ignore[attr-defined]
             row = page.locator(f"[data-job-id='{job_id}']")  # type: ignore[attr-defined]
             row.wait_for()
@@ -126,10 +131,17 @@ def test_an_editors_walk_through(tmp_path: Path) -> None:
     server = start_server(env, port, tmp_path / "serve.log")
     try:
         reindex = httpx.post(f"{base}/v1/library/reindex", json={}, headers=headers, timeout=30).json()
-        assert wait_for_job(base, reindex["id"], timeout=300, procs=[server])["status"] == "succeeded"
+        assert (
+            wait_for_job(base, reindex["id"], key=key, timeout=300, procs=[server])["status"] == "succeeded"
+        )
         with chromium_page() as page:
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))  # type: ignore[attr-defined]
+            refused: list[str] = []  # media the page loads without headers must come signed (issue 10)
+            page.on(  # type: ignore[attr-defined]
+                "response",
+                lambda r: refused.append(f"{r.status} {r.url}") if r.status in (401, 403) else None,
+            )
             page.set_viewport_size({"width": 1366, "height": 768})  # type: ignore[attr-defined]
             page.goto(f"{base}/editor/#/new")  # type: ignore[attr-defined]
             page.fill("#api-key", key)  # type: ignore[attr-defined]
@@ -146,8 +158,12 @@ def test_an_editors_walk_through(tmp_path: Path) -> None:
             strip_top = page.locator("[data-testid=strip]").bounding_box()["y"]  # type: ignore[attr-defined]
             assert strip_top < 768, strip_top
             screenshot(page, "04-review-first-cut-1366x768", full_page=False)
+            page.locator("[data-testid=strip] img.thumb[src*='sig=']").first.wait_for()  # type: ignore[attr-defined]
+            assert "sig=" in (page.locator("[data-testid=video]").get_attribute("src") or "")  # type: ignore[attr-defined]
 
-            first = httpx.get(f"{base}/v1/jobs/{job_id}/timeline?revision=1", timeout=30).json()["timeline"]
+            first = httpx.get(
+                f"{base}/v1/jobs/{job_id}/timeline?revision=1", headers=headers, timeout=30
+            ).json()["timeline"]
             segments = first["segments"]
             index = 0  # the headline's segment
             market = next(s for s in segments if s["shot"] and s["shot"]["path"].endswith("market.mp4"))
@@ -220,7 +236,9 @@ def test_an_editors_walk_through(tmp_path: Path) -> None:
             assert page.locator("[data-testid=player-note]").count() == 0  # type: ignore[attr-defined]
             screenshot(page, "06-review-rerendered")
             # player and storyboard as one: a click on a card's sentence seeks there and lights the card
-            second = httpx.get(f"{base}/v1/jobs/{job_id}/timeline?revision=2", timeout=30).json()["timeline"]
+            second = httpx.get(
+                f"{base}/v1/jobs/{job_id}/timeline?revision=2", headers=headers, timeout=30
+            ).json()["timeline"]
             page.click(f"[data-testid=segment-{m}] .sentence")  # type: ignore[attr-defined]
             page.locator(f"[data-testid=segment-{m}].current").wait_for()  # type: ignore[attr-defined]
             now = page.evaluate("document.querySelector('[data-testid=video]').currentTime")  # type: ignore[attr-defined]
@@ -234,7 +252,7 @@ def test_an_editors_walk_through(tmp_path: Path) -> None:
             page.locator(f"{row} [data-testid=final-badge]").wait_for()  # type: ignore[attr-defined]
             download = page.locator("[data-testid=download]")  # type: ignore[attr-defined]
             assert download.get_attribute("download") == "a-busy-weekend-in-town-r2.mp4"
-            fetched = httpx.get(f"{base}{download.get_attribute('href')}", timeout=60)
+            fetched = httpx.get(f"{base}{download.get_attribute('href')}", timeout=60)  # signed: no key
             assert fetched.status_code == 200 and b"ftyp" in fetched.content[:64]
             screenshot(page, "07-review-approved")
             assert _axe_violations(page) == []
@@ -247,6 +265,7 @@ def test_an_editors_walk_through(tmp_path: Path) -> None:
             screenshot(page, "09-jobs-phone-390")
             assert _axe_violations(page) == []
             assert errors == []
+            assert refused == []
 
         by_index = {s["index"]: s for s in second["segments"]}
         shots = {i: (s["shot"] or {}).get("shot_id") for i, s in by_index.items()}
@@ -259,7 +278,7 @@ def test_an_editors_walk_through(tmp_path: Path) -> None:
             if i not in (index, m)
         )
         assert rewritten in by_index[last]["sentence"]
-        revisions = httpx.get(f"{base}/v1/jobs/{job_id}/revisions", timeout=30).json()
+        revisions = httpx.get(f"{base}/v1/jobs/{job_id}/revisions", headers=headers, timeout=30).json()
         assert [(r["number"], r["status"], r["approved"]) for r in revisions] == [
             (1, "rendered", False),
             (2, "rendered", True),
@@ -268,8 +287,12 @@ def test_an_editors_walk_through(tmp_path: Path) -> None:
         # the new video shows the market where segment `index` is: its frame is closer to the market
         # shot's source frame than to the old shot's
         new_video, old_video = tmp_path / "r2.mp4", tmp_path / "r1.mp4"
-        new_video.write_bytes(httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4?revision=2", timeout=60).content)
-        old_video.write_bytes(httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4?revision=1", timeout=60).content)
+        new_video.write_bytes(
+            httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4?revision=2", headers=headers, timeout=60).content
+        )
+        old_video.write_bytes(
+            httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4?revision=1", headers=headers, timeout=60).content
+        )
         swapped = by_index[index]
         middle = (swapped["start"] + swapped["end"]) / 2
 

@@ -56,11 +56,13 @@ def working_client(settings: Settings, keys: Keys) -> Iterator[TestClient]:
 ENDED = {"succeeded", "failed", "cancelled"}
 
 
-def _wait_for(client: TestClient, job_id: str, statuses: set[str], timeout_s: float = 180) -> dict[str, Any]:
+def _wait_for(
+    client: TestClient, job_id: str, statuses: set[str], reader: dict[str, str], timeout_s: float = 180
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout_s
     job: dict[str, Any] = {}
     while time.monotonic() < deadline:
-        job = client.get(f"/v1/jobs/{job_id}").json()
+        job = client.get(f"/v1/jobs/{job_id}", headers=reader).json()
         if job["status"] in statuses:
             return job
         time.sleep(0.1)
@@ -69,24 +71,24 @@ def _wait_for(client: TestClient, job_id: str, statuses: set[str], timeout_s: fl
 
 @pytest.mark.slow
 def test_cancelled_and_failed_jobs_leave_no_staging_folder(
-    working_client: TestClient, keys: Keys, settings: Settings
+    reader: dict[str, str], working_client: TestClient, keys: Keys, settings: Settings
 ) -> None:
     headers = Keys.header(keys.admin)
     long_text = long_article(article_paragraphs(REPO / "bench" / "eval" / "articles"), 200_000)
     cancelled = working_client.post("/v1/videos", json={"article": long_text}, headers=headers).json()
     deadline = time.monotonic() + 180  # cancel once the pipeline runs (its staging folder exists by then)
     job_url = f"/v1/jobs/{cancelled['id']}"
-    while working_client.get(job_url).json().get("stage") not in ("article", "narration"):
+    while working_client.get(job_url, headers=reader).json().get("stage") not in ("article", "narration"):
         assert time.monotonic() < deadline, "the pipeline never started"
         time.sleep(0.05)
     assert working_client.post(f"/v1/jobs/{cancelled['id']}/cancel", headers=headers).status_code == 202
-    assert _wait_for(working_client, cancelled["id"], ENDED)["status"] == "cancelled"
+    assert _wait_for(working_client, cancelled["id"], ENDED, reader)["status"] == "cancelled"
 
     # The worker refuses private addresses: the job fails in the pipeline, after its staging folder exists.
     failed = working_client.post(
         "/v1/videos", json={"article": "http://127.0.0.1:9/story", "kind": "url"}, headers=headers
     ).json()
-    assert _wait_for(working_client, failed["id"], ENDED)["status"] == "failed"
+    assert _wait_for(working_client, failed["id"], ENDED, reader)["status"] == "failed"
 
     videos = settings.artifact_dir / "videos"
     deadline = time.monotonic() + 10  # the folder goes right after the job's end is recorded

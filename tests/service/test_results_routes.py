@@ -6,108 +6,69 @@ revision rows written together); the files are real (ffmpeg) so the HTTP layer i
 
 from __future__ import annotations
 
-import json
-import subprocess
-
 import pytest
 from fastapi.testclient import TestClient
 
-from api.jobs import artifacts, states
-from api.jobs.repository import claim_job, create_job, finish_job
+from api.jobs import artifacts
 from api.jobs.revisions import RENDERED, add_revision
 from montage.config import Settings
 from montage.db.database import open_database
 from montage.db.session import transaction
-from montage.timeline import NarrationClip, Segment, Timeline
-from tests.service.conftest import Keys
-
-TIMELINE = Timeline(
-    width=160,
-    height=90,
-    fps=25,
-    aspect="16:9",
-    duration_s=2.0,
-    segments=[
-        Segment(
-            0, 0, "Boats leave the harbour.", 0.0, 2.0, None, True, "harbour", fill="card", fill_reason="x"
-        )
-    ],
-    narration=[NarrationClip(0, "/audio/0.wav", 0.0, 1.8, "Boats leave the harbour.")],
-).to_json()
+from tests.service.conftest import Keys, key_id
+from tests.service.published import TIMELINE, publish_video_job
 
 
 @pytest.fixture
-def published_job(settings: Settings, client: TestClient) -> str:
-    """A succeeded video job whose revision 1 was published from a staging folder."""
-    db = open_database(settings)
-    with transaction(db.sessions) as session:
-        job_id = create_job(session, states.VIDEO, {"article": "x"}, max_attempts=1).id
-    claim = claim_job(db.sessions, job_id, "test-worker")
-    assert claim is not None
-    staging = artifacts.staging_dir(settings.artifact_dir, job_id, 1)
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x90:rate=25", "-t", "2",
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
-         str(staging / "video.mp4")],
-        check=True,
-    )  # fmt: skip
-    subprocess.run(
-        ["ffmpeg", "-nostdin", "-v", "error", "-i", str(staging / "video.mp4"), "-frames:v", "1",
-         str(staging / "poster.jpg")],
-        check=True,
-    )  # fmt: skip
-    (staging / "video.srt").write_text("1\n00:00:00,000 --> 00:00:02,000\nBoats leave the harbour.\n")
-    (staging / "video.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:02.000\nBoats leave the harbour.\n")
-    (staging / "video.otio").write_text(json.dumps({"OTIO_SCHEMA": "Timeline.1"}))
-    (staging / "outputs.json").write_text(
-        json.dumps({"video": "video.mp4", "srt": "video.srt", "vtt": "video.vtt", "otio": "video.otio",
-                    "poster": "poster.jpg"})
-    )  # fmt: skip
-    final = artifacts.publish(staging, settings.artifact_dir, job_id, 1)
-
-    def record(session: object) -> None:
-        add_revision(session, job_id, timeline=TIMELINE, status=RENDERED, artifacts_dir=str(final))  # type: ignore[arg-type]
-
-    assert finish_job(
-        db.sessions, claim, {"revision": 1, "outputs": artifacts.output_names(final)}, [], also=record
-    )
-    db.engine.dispose()
-    return job_id
+def published_job(settings: Settings, client: TestClient, keys: Keys) -> str:
+    """A succeeded video job of the desk team whose revision 1 was published from a staging folder."""
+    return publish_video_job(settings, owner=key_id(settings, keys.submit))
 
 
-def test_video_supports_range_requests(client: TestClient, published_job: str) -> None:
-    whole = client.get(f"/v1/jobs/{published_job}/video.mp4")
+def test_video_supports_range_requests(
+    reader: dict[str, str], client: TestClient, published_job: str
+) -> None:
+    whole = client.get(f"/v1/jobs/{published_job}/video.mp4", headers=reader)
     assert whole.status_code == 200 and whole.headers["content-type"] == "video/mp4"
     assert whole.headers["accept-ranges"] == "bytes"
     size = len(whole.content)
-    part = client.get(f"/v1/jobs/{published_job}/video.mp4", headers={"Range": "bytes=100-199"})
+    part = client.get(f"/v1/jobs/{published_job}/video.mp4", headers={**reader, "Range": "bytes=100-199"})
     assert part.status_code == 206
     assert part.headers["content-range"] == f"bytes 100-199/{size}"
     assert part.content == whole.content[100:200]
-    tail = client.get(f"/v1/jobs/{published_job}/video.mp4?revision=1", headers={"Range": "bytes=-50"})
+    tail = client.get(
+        f"/v1/jobs/{published_job}/video.mp4?revision=1", headers={**reader, "Range": "bytes=-50"}
+    )
     assert tail.status_code == 206 and tail.content == whole.content[-50:]
-    bad = client.get(f"/v1/jobs/{published_job}/video.mp4", headers={"Range": f"bytes={size + 10}-"})
+    bad = client.get(
+        f"/v1/jobs/{published_job}/video.mp4", headers={**reader, "Range": f"bytes={size + 10}-"}
+    )
     assert bad.status_code == 416
 
 
-def test_other_results_and_job_links(client: TestClient, published_job: str) -> None:
-    job = client.get(f"/v1/jobs/{published_job}").json()
+def test_other_results_and_job_links(
+    reader: dict[str, str], client: TestClient, keys: Keys, published_job: str
+) -> None:
+    job = client.get(f"/v1/jobs/{published_job}", headers=reader).json()
     assert job["status"] == "succeeded"
     links = job["links"]["results"]
     assert set(links) == {"video", "srt", "vtt", "otio", "poster"}
-    assert client.get(links["srt"]).text.startswith("1\n00:00:00,000")
-    vtt = client.get(links["vtt"])
+    assert client.get(links["srt"], headers=reader).text.startswith("1\n00:00:00,000")
+    vtt = client.get(links["vtt"], headers=reader)
     assert vtt.headers["content-type"].startswith("text/vtt") and vtt.text.startswith("WEBVTT")
-    assert client.get(links["poster"]).content[:3] == b"\xff\xd8\xff"
-    assert client.get(links["otio"]).json()["OTIO_SCHEMA"] == "Timeline.1"
-    timeline = client.get(f"/v1/jobs/{published_job}/timeline").json()
+    assert client.get(links["poster"], headers=reader).content[:3] == b"\xff\xd8\xff"
+    assert client.get(links["otio"], headers=reader).json()["OTIO_SCHEMA"] == "Timeline.1"
+    timeline = client.get(f"/v1/jobs/{published_job}/timeline", headers=Keys.header(keys.admin)).json()
     assert timeline["revision"] == 1 and timeline["timeline"] == TIMELINE
-    assert client.get(f"/v1/jobs/{published_job}/timeline?revision=2").status_code == 404
-    assert client.get(f"/v1/jobs/{published_job}/video.mp4?revision=2").status_code == 404
+    shown = client.get(f"/v1/jobs/{published_job}/timeline", headers=reader).json()["timeline"]
+    assert shown["narration"][0]["path"] == "0.wav"  # no server path for a key without admin
+    assert client.get(f"/v1/jobs/{published_job}/timeline?revision=2", headers=reader).status_code == 404
+    assert client.get(f"/v1/jobs/{published_job}/video.mp4?revision=2", headers=reader).status_code == 404
 
 
-def test_revisions_approve_and_conflicts(client: TestClient, keys: Keys, published_job: str) -> None:
-    revisions = client.get(f"/v1/jobs/{published_job}/revisions").json()
+def test_revisions_approve_and_conflicts(
+    reader: dict[str, str], client: TestClient, keys: Keys, published_job: str
+) -> None:
+    revisions = client.get(f"/v1/jobs/{published_job}/revisions", headers=reader).json()
     assert [r["number"] for r in revisions] == [1]
     assert set(revisions[0]["outputs"]) == {"video", "srt", "vtt", "otio", "poster"}
     path = f"/v1/jobs/{published_job}/revisions/1"
@@ -131,19 +92,19 @@ def test_revisions_approve_and_conflicts(client: TestClient, keys: Keys, publish
 
 
 def test_no_half_written_revision_is_served(
-    client: TestClient, settings: Settings, published_job: str
+    reader: dict[str, str], client: TestClient, settings: Settings, published_job: str
 ) -> None:
     # a render of revision 2 that died mid-way leaves only its staging folder: nothing of it is visible
     staging = artifacts.staging_dir(settings.artifact_dir, published_job, 2)
     (staging / "video.mp4").write_bytes(b"\x00" * 1000)
-    revisions = client.get(f"/v1/jobs/{published_job}/revisions").json()
+    revisions = client.get(f"/v1/jobs/{published_job}/revisions", headers=reader).json()
     assert [r["number"] for r in revisions] == [1]
-    whole = client.get(f"/v1/jobs/{published_job}/video.mp4")
+    whole = client.get(f"/v1/jobs/{published_job}/video.mp4", headers=reader)
     assert whole.status_code == 200 and whole.content[4:8] == b"ftyp"
 
 
 def test_edits_are_checked_before_the_pipeline_sees_them(
-    client: TestClient, keys: Keys, published_job: str
+    reader: dict[str, str], client: TestClient, keys: Keys, published_job: str
 ) -> None:
     path = f"/v1/jobs/{published_job}/edits"
     cases = [
@@ -162,11 +123,13 @@ def test_edits_are_checked_before_the_pipeline_sees_them(
         assert response.status_code == 422, edit
         assert response.json()["error"]["code"] == code and words in response.json()["error"]["message"], edit
     assert client.post(path, json={"edits": []}, headers=Keys.header(keys.edit)).status_code == 422
-    assert [r["number"] for r in client.get(f"/v1/jobs/{published_job}/revisions").json()] == [1]
+    assert [
+        r["number"] for r in client.get(f"/v1/jobs/{published_job}/revisions", headers=reader).json()
+    ] == [1]
 
 
 def test_a_cancelled_render_leaves_the_revision_renderable(
-    client: TestClient, keys: Keys, settings: Settings, published_job: str
+    reader: dict[str, str], client: TestClient, keys: Keys, settings: Settings, published_job: str
 ) -> None:
     db = open_database(settings)
     with transaction(db.sessions) as session:
@@ -176,18 +139,24 @@ def test_a_cancelled_render_leaves_the_revision_renderable(
     first = client.post(path, headers=Keys.header(keys.edit))
     assert first.status_code == 202 and first.json()["kind"] == "render" and first.json()["revision"] == 2
     assert client.post(path, headers=Keys.header(keys.edit)).status_code == 409  # already rendering
-    statuses = {r["number"]: r["status"] for r in client.get(f"/v1/jobs/{published_job}/revisions").json()}
+    statuses = {
+        r["number"]: r["status"]
+        for r in client.get(f"/v1/jobs/{published_job}/revisions", headers=reader).json()
+    }
     assert statuses == {1: "rendered", 2: "rendering"}
     cancelled = client.post(f"/v1/jobs/{first.json()['id']}/cancel", headers=Keys.header(keys.submit))
     assert cancelled.json()["status"] == "cancelled"
-    statuses = {r["number"]: r["status"] for r in client.get(f"/v1/jobs/{published_job}/revisions").json()}
+    statuses = {
+        r["number"]: r["status"]
+        for r in client.get(f"/v1/jobs/{published_job}/revisions", headers=reader).json()
+    }
     assert statuses == {1: "rendered", 2: "render_failed"}
     second = client.post(path, headers=Keys.header(keys.edit))
     assert second.status_code == 202 and second.json()["id"] != first.json()["id"]
 
 
 def test_one_revision_is_final(
-    client: TestClient, keys: Keys, settings: Settings, published_job: str
+    reader: dict[str, str], client: TestClient, keys: Keys, settings: Settings, published_job: str
 ) -> None:
     """Issue 9: several revisions could be approved at once; approving one now withdraws the others."""
     db = open_database(settings)
@@ -198,6 +167,6 @@ def test_one_revision_is_final(
     assert client.post(f"{base}/1/approve", headers=Keys.header(keys.edit)).status_code == 200
     assert client.post(f"{base}/2/approve", headers=Keys.header(keys.edit)).status_code == 200
     assert client.post(f"{base}/2/approve", headers=Keys.header(keys.edit)).status_code == 200  # idempotent
-    rows = client.get(base).json()
+    rows = client.get(base, headers=reader).json()
     assert [(r["number"], r["approved"]) for r in rows] == [(1, False), (2, True)]
     assert rows[0]["approved_at"] is None and rows[1]["approved_at"] is not None

@@ -40,6 +40,7 @@ class VideoService:
     """A running server over an indexed library, with one finished video job."""
 
     base: str
+    key: str
     headers: dict[str, str]
     job_id: str
     server: Proc
@@ -58,21 +59,25 @@ def video_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VideoSer
     server = start_server(env, port, tmp_path / "serve.log")
     try:
         reindex = httpx.post(f"{base}/v1/library/reindex", json={}, headers=headers, timeout=30).json()
-        assert wait_for_job(base, reindex["id"], timeout=300, procs=[server])["status"] == "succeeded"
+        assert (
+            wait_for_job(base, reindex["id"], key=admin, timeout=300, procs=[server])["status"] == "succeeded"
+        )
         submitted = httpx.post(
             f"{base}/v1/videos", json={"article": ARTICLE, "aspect": "16:9"}, headers=headers, timeout=30
         )
         assert submitted.status_code == 202
-        job = wait_for_job(base, submitted.json()["id"], timeout=400, procs=[server])
+        job = wait_for_job(base, submitted.json()["id"], key=admin, timeout=400, procs=[server])
         assert job["status"] == "succeeded", job
-        yield VideoService(base, headers, job["id"], server)
+        yield VideoService(base, admin, headers, job["id"], server)
     finally:
         server.stop()
 
 
 def test_video_job_results(video_service: VideoService, tmp_path: Path) -> None:
     base = video_service.base
-    job = httpx.get(f"{base}/v1/jobs/{video_service.job_id}", timeout=10).json()
+    job = httpx.get(
+        f"{base}/v1/jobs/{video_service.job_id}", headers=video_service.headers, timeout=10
+    ).json()
     assert any("visual channel unavailable" in w for w in job["warnings"]) or job["warnings"] == []
     links = job["links"]["results"]
     assert {"video", "srt", "vtt", "timeline", "otio", "poster"} <= set(links)
@@ -99,7 +104,9 @@ def test_video_job_results(video_service: VideoService, tmp_path: Path) -> None:
     assert timeline["revision"] == 1 and timeline["status"] == "rendered"
     segments = timeline["timeline"]["segments"]
     assert segments and any(s["shot"] for s in segments)
-    revisions = httpx.get(f"{base}/v1/jobs/{video_service.job_id}/revisions", timeout=30).json()
+    revisions = httpx.get(
+        f"{base}/v1/jobs/{video_service.job_id}/revisions", headers=video_service.headers, timeout=30
+    ).json()
     assert [r["number"] for r in revisions] == [1]
 
 
@@ -112,7 +119,9 @@ def test_private_address_url_is_refused_by_the_worker(video_service: VideoServic
         timeout=30,
     )
     assert refused.status_code == 202  # accepted; the worker's article loader refuses the address
-    failed = wait_for_job(base, refused.json()["id"], timeout=120, procs=[video_service.server])
+    failed = wait_for_job(
+        base, refused.json()["id"], key=video_service.key, timeout=120, procs=[video_service.server]
+    )
     assert failed["status"] == "failed"
     assert failed["error"]["code"] == "url_private_address", failed
     assert failed["attempts"] == 1  # a user error is not retried
@@ -121,7 +130,9 @@ def test_private_address_url_is_refused_by_the_worker(video_service: VideoServic
 def test_edit_render_and_keep_revisions(video_service: VideoService) -> None:
     pytest.importorskip("montage.pipeline.edit")
     base, headers, job_id = video_service.base, video_service.headers, video_service.job_id
-    first = httpx.get(f"{base}/v1/jobs/{job_id}/timeline?revision=1", timeout=30).json()["timeline"]
+    first = httpx.get(
+        f"{base}/v1/jobs/{job_id}/timeline?revision=1", headers=video_service.headers, timeout=30
+    ).json()["timeline"]
     segment = next(
         s for s in first["segments"]
         if s["shot"] and any(a["shot_id"] != s["shot"]["shot_id"] for a in s["alternatives"])
@@ -142,26 +153,41 @@ def test_edit_render_and_keep_revisions(video_service: VideoService) -> None:
     made = httpx.post(f"{base}/v1/jobs/{job_id}/edits", json={"edits": edits}, headers=headers, timeout=60)
     assert made.status_code == 201, made.text
     assert made.json()["number"] == 2 and made.json()["status"] == "draft"
-    draft = httpx.get(f"{base}/v1/jobs/{job_id}/timeline?revision=2", timeout=30).json()
+    draft = httpx.get(
+        f"{base}/v1/jobs/{job_id}/timeline?revision=2", headers=video_service.headers, timeout=30
+    ).json()
     assert draft["status"] == "draft"
     assert draft["timeline"]["segments"][index]["shot"]["shot_id"] == alternative["shot_id"]
     render = httpx.post(f"{base}/v1/jobs/{job_id}/revisions/2/render", headers=headers, timeout=30)
     assert render.status_code == 202, render.text
-    done = wait_for_job(base, render.json()["id"], timeout=400, procs=[video_service.server])
+    done = wait_for_job(
+        base, render.json()["id"], key=video_service.key, timeout=400, procs=[video_service.server]
+    )
     assert done["status"] == "succeeded", done
     assert done["kind"] == "render" and done["video_job_id"] == job_id and done["revision"] == 2
-    second = httpx.get(f"{base}/v1/jobs/{job_id}/timeline?revision=2", timeout=30).json()
+    second = httpx.get(
+        f"{base}/v1/jobs/{job_id}/timeline?revision=2", headers=video_service.headers, timeout=30
+    ).json()
     assert second["status"] == "rendered"
     assert second["timeline"]["segments"][index]["shot"]["shot_id"] == alternative["shot_id"]
-    revisions = httpx.get(f"{base}/v1/jobs/{job_id}/revisions", timeout=30).json()
+    revisions = httpx.get(
+        f"{base}/v1/jobs/{job_id}/revisions", headers=video_service.headers, timeout=30
+    ).json()
     assert [(r["number"], r["status"]) for r in revisions] == [(1, "rendered"), (2, "rendered")]
-    old = httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4?revision=1", timeout=60)
-    new = httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4", timeout=60)
+    old = httpx.get(
+        f"{base}/v1/jobs/{job_id}/video.mp4?revision=1", headers=video_service.headers, timeout=60
+    )
+    new = httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4", headers=video_service.headers, timeout=60)
     assert old.status_code == new.status_code == 200 and old.content != new.content
-    assert "Boats came back" in httpx.get(f"{base}/v1/jobs/{job_id}/subtitles.srt", timeout=30).text
     assert (
         "Boats came back"
-        not in httpx.get(f"{base}/v1/jobs/{job_id}/subtitles.srt?revision=1", timeout=30).text
+        in httpx.get(f"{base}/v1/jobs/{job_id}/subtitles.srt", headers=video_service.headers, timeout=30).text
+    )
+    assert (
+        "Boats came back"
+        not in httpx.get(
+            f"{base}/v1/jobs/{job_id}/subtitles.srt?revision=1", headers=video_service.headers, timeout=30
+        ).text
     )
 
 
@@ -178,13 +204,15 @@ def test_server_killed_mid_render_leaves_nothing_visible_and_retries(tmp_path: P
     server = start_server(env, port, log)
     try:
         reindex = httpx.post(f"{base}/v1/library/reindex", json={}, headers=headers, timeout=30).json()
-        assert wait_for_job(base, reindex["id"], timeout=300, procs=[server])["status"] == "succeeded"
+        assert (
+            wait_for_job(base, reindex["id"], key=admin, timeout=300, procs=[server])["status"] == "succeeded"
+        )
         job_id = httpx.post(
             f"{base}/v1/videos", json={"article": ARTICLE}, headers=headers, timeout=30
         ).json()["id"]
 
         def rendering() -> bool:
-            job = httpx.get(f"{base}/v1/jobs/{job_id}", timeout=10).json()
+            job = httpx.get(f"{base}/v1/jobs/{job_id}", headers=headers, timeout=10).json()
             return bool(job["stage"] == "render" and 0 < job["progress"] < 1)
 
         wait_until(rendering, timeout=300, proc=server, what="the render to be under way")
@@ -195,10 +223,12 @@ def test_server_killed_mid_render_leaves_nothing_visible_and_retries(tmp_path: P
     server = start_server(env, port, log)
     try:
         for route in ("video.mp4", "subtitles.srt", "timeline"):
-            assert httpx.get(f"{base}/v1/jobs/{job_id}/{route}", timeout=10).status_code == 404
-        job = wait_for_job(base, job_id, timeout=400, procs=[server])
+            assert (
+                httpx.get(f"{base}/v1/jobs/{job_id}/{route}", headers=headers, timeout=10).status_code == 404
+            )
+        job = wait_for_job(base, job_id, key=admin, timeout=400, procs=[server])
         assert job["status"] == "succeeded" and job["attempts"] == 2, job
-        assert httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4", timeout=60).status_code == 200
+        assert httpx.get(f"{base}/v1/jobs/{job_id}/video.mp4", headers=headers, timeout=60).status_code == 200
         assert sorted(p.name for p in video_root.iterdir()) == ["r1"]
         assert not [p for p in (video_root / "r1").iterdir() if p.name.startswith(".")]  # no leftovers
     finally:

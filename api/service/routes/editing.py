@@ -26,8 +26,10 @@ from api.jobs.revisions import (
     get_revision,
     list_revisions,
 )
-from api.service.deps import Editor, State
+from api.service.deps import Editor, MediaReader, Reader, State
 from api.service.errors import ConflictError, NotFoundError
+from api.service.ownership import Access, visible_job
+from api.service.presenter import presenter_for
 from api.service.schemas import EditsIn, ErrorOut, JobOut, Responses, RevisionOut, TimelineOut
 from api.service.submission import submit_job
 from montage.db.models import Job, VideoRevision
@@ -48,17 +50,15 @@ ERRORS: Responses = {
 }
 
 
-def _video_job(session: Session, job_id: str) -> Job:
-    job = get_job(session, job_id)
-    if job is None:
-        raise NotFoundError(f"no job {job_id}")
+def _video_job(session: Session, access: Access, job_id: str) -> Job:
+    job = visible_job(session, access, job_id)
     if job.kind != states.VIDEO:
         raise ConflictError(f"job {job_id} is a {job.kind} job, not a video job")
     return job
 
 
-def _revision(session: Session, job_id: str, number: int | None) -> VideoRevision:
-    _video_job(session, job_id)
+def _revision(session: Session, access: Access, job_id: str, number: int | None) -> VideoRevision:
+    _video_job(session, access, job_id)
     revision = get_revision(session, job_id, number)
     if revision is None:
         what = f"revision {number}" if number else "a timeline"
@@ -73,27 +73,32 @@ def _revision(session: Session, job_id: str, number: int | None) -> VideoRevisio
     summary="A revision's timeline (JSON)",
 )
 def timeline(
-    job_id: str, state: State, revision: Annotated[int | None, Query(ge=1, le=100_000)] = None
+    job_id: str,
+    state: State,
+    access: MediaReader,
+    revision: Annotated[int | None, Query(ge=1, le=100_000)] = None,
 ) -> TimelineOut:
-    """A revision's timeline (default: newest): segments, sentences, shots, score parts, alternatives."""
+    """A revision's timeline (default: newest): segments, sentences, shots, score parts, alternatives.
+    Shot paths are relative to the library root unless the key has ``admin``; a signed link works too."""
     with state.db.sessions() as session:
-        found = _revision(session, job_id, revision)
+        found = _revision(session, access, job_id, revision)
     return TimelineOut(
         job_id=job_id,
         revision=found.number,
         status=found.status,
-        timeline=Timeline.from_json(found.timeline),
+        timeline=Timeline.from_json(presenter_for(state, access).data(found.timeline)),
     )
 
 
 @router.get(
     "/{job_id}/revisions", response_model=list[RevisionOut], responses=ERRORS, summary="All revisions"
 )
-def revisions(job_id: str, state: State) -> list[RevisionOut]:
-    """Every revision of a video, oldest first."""
+def revisions(job_id: str, state: State, access: Reader) -> list[RevisionOut]:
+    """Every revision of a video, oldest first, with signed links to each rendered revision's files."""
+    view = presenter_for(state, access)
     with state.db.sessions() as session:
-        _video_job(session, job_id)
-        return [RevisionOut.of(r) for r in list_revisions(session, job_id)]
+        _video_job(session, access, job_id)
+        return [RevisionOut.of(r, view) for r in list_revisions(session, job_id)]
 
 
 @router.post(
@@ -103,10 +108,11 @@ def revisions(job_id: str, state: State) -> list[RevisionOut]:
     responses={**ERRORS, 422: {"model": ErrorOut}},
     summary="Apply edits as a new revision",
 )
-def edit(job_id: str, body: EditsIn, state: State, _principal: Editor, response: Response) -> RevisionOut:
+def edit(job_id: str, body: EditsIn, state: State, principal: Editor, response: Response) -> RevisionOut:
     """Swap shots, trim, rewrite sentences. The result is a new draft revision; render it to see it."""
+    access = Access.of_key(principal)
     with transaction(state.db.sessions) as session:
-        base = _revision(session, job_id, body.base_revision)
+        base = _revision(session, access, job_id, body.base_revision)
         new_timeline = apply_edits(
             Timeline.from_json(base.timeline),
             body.edits,
@@ -122,7 +128,7 @@ def edit(job_id: str, body: EditsIn, state: State, _principal: Editor, response:
             edits=edits_to_json(body.edits),
         )
     response.headers["Location"] = f"/v1/jobs/{job_id}/timeline?revision={revision.number}"
-    return RevisionOut.of(revision)
+    return RevisionOut.of(revision, presenter_for(state, access))
 
 
 def _render_active(session: Session, render_job_id: str | None) -> bool:
@@ -142,8 +148,9 @@ def render(
     job_id: str, number: RevisionNumber, state: State, principal: Editor, response: Response
 ) -> JobOut:
     """Queue a render job for a draft revision, or one whose last render failed, was cancelled or lost."""
+    access = Access.of_key(principal)
     with state.db.sessions() as session:
-        revision = _revision(session, job_id, number)
+        revision = _revision(session, access, job_id, number)
         previous = revision.render_job_id
         if revision.status == RENDERED or (
             revision.status == RENDERING and _render_active(session, previous)
@@ -174,7 +181,7 @@ def render(
         also=mark_rendering,
     )
     response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return JobOut.of(job)
+    return JobOut.of(job, presenter_for(state, access))
 
 
 @router.post(
@@ -183,10 +190,11 @@ def render(
     responses=ERRORS,
     summary="Approve a rendered revision as the final one",
 )
-def approve(job_id: str, number: RevisionNumber, state: State, _principal: Editor) -> RevisionOut:
+def approve(job_id: str, number: RevisionNumber, state: State, principal: Editor) -> RevisionOut:
     """Make a rendered revision the video's one approved (final) revision; any other loses its approval."""
+    access = Access.of_key(principal)
     with transaction(state.db.sessions) as session:
-        revision = _revision(session, job_id, number)
+        revision = _revision(session, access, job_id, number)
         if revision.status != RENDERED:
             raise ConflictError(
                 f"revision {number} is {revision.status}; only a rendered revision can be approved"
@@ -203,7 +211,7 @@ def approve(job_id: str, number: RevisionNumber, state: State, _principal: Edito
             .execution_options(synchronize_session=False)
         )
         session.refresh(revision)
-    return RevisionOut.of(revision)
+    return RevisionOut.of(revision, presenter_for(state, access))
 
 
 @router.post(
@@ -212,12 +220,13 @@ def approve(job_id: str, number: RevisionNumber, state: State, _principal: Edito
     responses=ERRORS,
     summary="Withdraw a revision's approval",
 )
-def unapprove(job_id: str, number: RevisionNumber, state: State, _principal: Editor) -> RevisionOut:
+def unapprove(job_id: str, number: RevisionNumber, state: State, principal: Editor) -> RevisionOut:
     """Withdraw the approval of a revision (the video then has no final revision until one is approved)."""
+    access = Access.of_key(principal)
     with transaction(state.db.sessions) as session:
-        revision = _revision(session, job_id, number)
+        revision = _revision(session, access, job_id, number)
         if not revision.approved:
             raise ConflictError(f"revision {number} is not approved")
         revision.approved = False
         revision.approved_at = None
-    return RevisionOut.of(revision)
+    return RevisionOut.of(revision, presenter_for(state, access))

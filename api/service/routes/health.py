@@ -1,4 +1,4 @@
-"""Liveness, readiness and Prometheus metrics."""
+"""Liveness and readiness (open to all), and Prometheus metrics (a read: a key, unless reads are open)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 
-from api.service.deps import State
+from api.service.deps import Reader, State
 from api.service.readiness import readiness
-from api.service.schemas import ReadyOut
+from api.service.schemas import ErrorOut, ReadyOut
 
 router = APIRouter(tags=["health"])
 
@@ -30,10 +30,10 @@ async def readyz(state: State) -> JSONResponse:
 @router.get(
     "/metrics",
     response_class=Response,
-    responses={200: {"content": {"text/plain": {}}}},
+    responses={200: {"content": {"text/plain": {}}}, 401: {"model": ErrorOut}},
     summary="Prometheus metrics",
 )
-async def metrics(state: State) -> Response:
+async def metrics(state: State, _access: Reader) -> Response:
     """Metrics in the Prometheus text format."""
     body = await run_in_threadpool(generate_latest, state.registry)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -7,9 +7,11 @@ from fastapi import APIRouter, Response, status
 from api.jobs import states
 from api.jobs.payloads import ReindexJobPayload
 from api.jobs.repository import active_job_of_kind
-from api.service.deps import Admin, State
+from api.service.deps import Admin, Reader, State
 from api.service.errors import ConflictError
 from api.service.library_paths import inside_library
+from api.service.ownership import Access
+from api.service.presenter import presenter_for
 from api.service.schemas import ErrorOut, JobOut, ReindexIn
 from api.service.submission import submit_job
 
@@ -43,13 +45,16 @@ def reindex(body: ReindexIn, state: State, principal: Admin, response: Response)
             raise ConflictError(f"re-index job {active.id} is already {active.status}")
     job = submit_job(state, states.REINDEX, payload.model_dump(), api_key_id=principal.key_id)
     response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return JobOut.of(job)
+    return JobOut.of(job, presenter_for(state, Access.of_key(principal)))
 
 
 @router.get("/stats", summary="Library statistics")
-def stats(state: State) -> dict[str, object]:
-    """Sources by status, shots, failed files with reasons, and each channel's vectors and index."""
+def stats(state: State, access: Reader) -> dict[str, object]:
+    """Sources by status, shots, failed files with reasons, and each channel's vectors and index (paths
+    relative to the library root unless the key has ``admin``)."""
     from montage.library_stats import library_stats
 
     with state.db.sessions() as session:
-        return library_stats(session, state.settings.index_dir)
+        found = library_stats(session, state.settings.index_dir)
+    shown: dict[str, object] = presenter_for(state, access).data(found)
+    return shown

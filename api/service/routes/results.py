@@ -1,7 +1,8 @@
 """A video job's files: the MP4 (with HTTP Range), SRT/VTT subtitles, OTIO export and poster.
 
-Files are served from a rendered revision (the newest, or ``?revision=N``), whose folder appeared in one
-rename when its render completed, so a half-written file is never served.
+Each takes the caller's key or a signed link (:mod:`api.service.signed_urls`), for players that send no
+headers. Files are served from a rendered revision (the newest, or ``?revision=N``), whose folder appeared
+in one rename when its render completed, so a half-written file is never served.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
 from api.jobs.artifacts import output_names
-from api.jobs.repository import get_job
 from api.jobs.revisions import latest_rendered
-from api.service.deps import State
+from api.service.deps import MediaReader, State
 from api.service.errors import NotFoundError
+from api.service.ownership import Access, visible_job
 from api.service.schemas import ErrorOut, Responses
 
 router = APIRouter(prefix="/v1/jobs", tags=["results"])
@@ -27,11 +28,11 @@ RevisionQuery = Annotated[
 NOT_FOUND: Responses = {404: {"model": ErrorOut}}
 
 
-def result_file(state: State, job_id: str, kind: str, revision: int | None) -> Path:
-    """The path of one result file of a rendered revision, checked to lie inside the artifact folder."""
+def result_file(state: State, job_id: str, kind: str, revision: int | None, access: Access) -> Path:
+    """The path of one result file of a rendered revision of a job the caller may see, checked to lie
+    inside the artifact folder."""
     with state.db.sessions() as session:
-        if get_job(session, job_id) is None:
-            raise NotFoundError(f"no job {job_id}")
+        visible_job(session, access, job_id)
         rendered = latest_rendered(session, job_id, revision)
     if rendered is None or not rendered.artifacts_dir:
         which = f"revision {revision}" if revision else "any revision"
@@ -50,9 +51,9 @@ def result_file(state: State, job_id: str, kind: str, revision: int | None) -> P
     responses={**NOT_FOUND, 200: {"content": {"video/mp4": {}}}, 206: {"description": "Partial content"}},
     summary="The video (HTTP Range supported)",
 )
-def video(job_id: str, state: State, revision: RevisionQuery = None) -> FileResponse:
+def video(job_id: str, state: State, access: MediaReader, revision: RevisionQuery = None) -> FileResponse:
     """The MP4; browsers can seek with Range requests."""
-    path = result_file(state, job_id, "video", revision)
+    path = result_file(state, job_id, "video", revision, access)
     return FileResponse(
         path, media_type="video/mp4", filename=f"{job_id}.mp4", content_disposition_type="inline"
     )
@@ -64,9 +65,9 @@ def video(job_id: str, state: State, revision: RevisionQuery = None) -> FileResp
     responses={**NOT_FOUND, 200: {"content": {"application/x-subrip": {}}}},
     summary="Subtitles (SRT)",
 )
-def srt(job_id: str, state: State, revision: RevisionQuery = None) -> FileResponse:
+def srt(job_id: str, state: State, access: MediaReader, revision: RevisionQuery = None) -> FileResponse:
     """SubRip subtitles of the narration."""
-    path = result_file(state, job_id, "srt", revision)
+    path = result_file(state, job_id, "srt", revision, access)
     return FileResponse(path, media_type="application/x-subrip; charset=utf-8")
 
 
@@ -76,9 +77,9 @@ def srt(job_id: str, state: State, revision: RevisionQuery = None) -> FileRespon
     responses={**NOT_FOUND, 200: {"content": {"text/vtt": {}}}},
     summary="Subtitles (WebVTT)",
 )
-def vtt(job_id: str, state: State, revision: RevisionQuery = None) -> FileResponse:
+def vtt(job_id: str, state: State, access: MediaReader, revision: RevisionQuery = None) -> FileResponse:
     """WebVTT subtitles of the narration (for the HTML video player)."""
-    path = result_file(state, job_id, "vtt", revision)
+    path = result_file(state, job_id, "vtt", revision, access)
     return FileResponse(path, media_type="text/vtt; charset=utf-8")
 
 
@@ -88,9 +89,9 @@ def vtt(job_id: str, state: State, revision: RevisionQuery = None) -> FileRespon
     responses={**NOT_FOUND, 200: {"content": {"application/json": {}}}},
     summary="OpenTimelineIO export",
 )
-def otio(job_id: str, state: State, revision: RevisionQuery = None) -> FileResponse:
+def otio(job_id: str, state: State, access: MediaReader, revision: RevisionQuery = None) -> FileResponse:
     """The cut as an OpenTimelineIO file, for editing software."""
-    path = result_file(state, job_id, "otio", revision)
+    path = result_file(state, job_id, "otio", revision, access)
     return FileResponse(path, media_type="application/json", filename=f"{job_id}.otio")
 
 
@@ -100,7 +101,7 @@ def otio(job_id: str, state: State, revision: RevisionQuery = None) -> FileRespo
     responses={**NOT_FOUND, 200: {"content": {"image/jpeg": {}}}},
     summary="Poster image",
 )
-def poster(job_id: str, state: State, revision: RevisionQuery = None) -> FileResponse:
+def poster(job_id: str, state: State, access: MediaReader, revision: RevisionQuery = None) -> FileResponse:
     """A still for the video player and listings."""
-    path = result_file(state, job_id, "poster", revision)
+    path = result_file(state, job_id, "poster", revision, access)
     return FileResponse(path, media_type="image/jpeg")

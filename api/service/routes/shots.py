@@ -1,4 +1,8 @@
-"""Shots: search by meaning, read one, its thumbnail (keyframe, or the frame at a time) and a preview clip."""
+"""Shots: search by meaning, read one, its thumbnail (keyframe, or the frame at a time) and a preview clip.
+
+Every route needs a key (unless reads are open); thumbnails and previews take a signed link too, and the
+links in responses are signed.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.service.deps import State
+from api.service.deps import MediaReader, Reader, State
 from api.service.errors import NotFoundError
 from api.service.library_paths import inside_library
+from api.service.presenter import presenter_for
 from api.service.previews import frame_path, make_frame, make_preview, preview_path
-from api.service.schemas import ErrorOut, Responses, ShotHitOut
+from api.service.schemas import RAW, ErrorOut, Presentation, Responses, ShotHitOut
 from montage.db.models import Shot
 from montage.errors import InputError
 
@@ -37,12 +42,13 @@ SourceTime = Annotated[
 ]
 
 
-def hit_out(hit: ShotHit, similar: list[int] | None = None) -> ShotHitOut:
-    """The API view of a search hit (``similar``: near-duplicate shots folded into it)."""
+def hit_out(hit: ShotHit, similar: list[int] | None = None, view: Presentation = RAW) -> ShotHitOut:
+    """The API view of a search hit (``similar``: near-duplicate shots folded into it), its links and text
+    as ``view`` presents them."""
     return ShotHitOut(
         similar=similar or [],
         shot_id=hit.shot_id,
-        path=hit.path,
+        path=str(view.data({"path": hit.path})["path"]),
         start=round(hit.start, 3),
         end=round(hit.end, 3),
         score=round(hit.score, 4),
@@ -51,13 +57,13 @@ def hit_out(hit: ShotHit, similar: list[int] | None = None) -> ShotHitOut:
         license=hit.license,
         attribution=hit.attribution,
         text=hit.text,
-        thumbnail=f"/v1/shots/{hit.shot_id}/thumbnail.jpg",
-        preview=f"/v1/shots/{hit.shot_id}/preview.mp4",
+        thumbnail=view.link(f"/v1/shots/{hit.shot_id}/thumbnail.jpg"),
+        preview=view.link(f"/v1/shots/{hit.shot_id}/preview.mp4"),
         relevant=hit.relevant,
     )
 
 
-def _search(state: State, query: str, k: int) -> list[ShotHitOut]:
+def _search(state: State, query: str, k: int, view: Presentation) -> list[ShotHitOut]:
     from montage.retrieval.shot_search import search_shots
 
     hits = search_shots(
@@ -74,7 +80,7 @@ def _search(state: State, query: str, k: int) -> list[ShotHitOut]:
             select(Shot.id, Shot.duplicate_group).where(Shot.id.in_([hit.shot_id for hit in hits]))
         )
         groups = {int(shot_id): group for shot_id, group in rows}
-    return [hit_out(best, similar) for best, similar in fold_near_duplicates(hits, groups)]
+    return [hit_out(best, similar, view) for best, similar in fold_near_duplicates(hits, groups)]
 
 
 def fold_near_duplicates(
@@ -103,11 +109,13 @@ def fold_near_duplicates(
 )
 async def search(
     state: State,
+    access: Reader,
     q: Annotated[str, Query(min_length=1, max_length=500, description="What the shot should show.")],
     k: Annotated[int, Query(ge=1, le=1000)] = 10,
 ) -> list[ShotHitOut]:
     """The best shots for a text query, each with its score parts."""
-    return await run_in_threadpool(_search, state, q, min(k, state.service.search_max_k))
+    view = presenter_for(state, access)
+    return await run_in_threadpool(_search, state, q, min(k, state.service.search_max_k), view)
 
 
 def _shot(session: Session, shot_id: int) -> Shot:
@@ -131,13 +139,14 @@ def _locate(state: State, shot_id: int, at: float | None) -> tuple[Path, float, 
 
 
 @router.get("/{shot_id}", responses=NOT_FOUND, summary="One shot")
-def read(shot_id: ShotId, state: State) -> dict[str, object]:
-    """A shot's source, time range, quality and text."""
+def read(shot_id: ShotId, state: State, access: Reader) -> dict[str, object]:
+    """A shot's source, time range, quality and text, with signed links to its thumbnail and preview."""
+    view = presenter_for(state, access)
     with state.db.sessions() as session:
         shot = _shot(session, shot_id)
         return {
             "shot_id": str(shot.id),  # a decimal string, like every id in the API
-            "path": shot.source.rel_path,
+            "path": view.data({"path": shot.source.rel_path})["path"],
             "title": shot.source.title,
             "start": round(shot.start_s, 3),
             "end": round(shot.end_s, 3),
@@ -145,8 +154,8 @@ def read(shot_id: ShotId, state: State) -> dict[str, object]:
             "text": shot.text,
             "license": shot.source.license,
             "attribution": shot.source.attribution,
-            "thumbnail": f"/v1/shots/{shot.id}/thumbnail.jpg",
-            "preview": f"/v1/shots/{shot.id}/preview.mp4",
+            "thumbnail": view.link(f"/v1/shots/{shot.id}/thumbnail.jpg"),
+            "preview": view.link(f"/v1/shots/{shot.id}/preview.mp4"),
         }
 
 
@@ -161,14 +170,16 @@ def read(shot_id: ShotId, state: State) -> dict[str, object]:
     },
     summary="A shot's keyframe",
 )
-async def thumbnail(shot_id: ShotId, state: State, at: SourceTime = None) -> FileResponse:
+async def thumbnail(
+    shot_id: ShotId, state: State, _access: MediaReader, at: SourceTime = None
+) -> FileResponse:
     """The shot's keyframe JPEG; with ``at``, the frame at that time (what a segment using it shows)."""
     if at is not None:
         source, _, _ = await run_in_threadpool(_locate, state, shot_id, at)
         target = frame_path(state.settings.cache_dir, shot_id, at, state.service.preview_width)
         await run_in_threadpool(make_frame, source, at, target, width=state.service.preview_width)
         return FileResponse(
-            target, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=86400"}
+            target, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"}
         )
     with state.db.sessions() as session:
         shot = _shot(session, shot_id)
@@ -176,7 +187,7 @@ async def thumbnail(shot_id: ShotId, state: State, at: SourceTime = None) -> Fil
     path = Path(shot.keyframe_path).resolve() if shot.keyframe_path else None
     if path is None or not path.is_relative_to(keyframes) or not path.is_file():
         raise NotFoundError(f"shot {shot_id} has no keyframe")
-    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=86400"})
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.get(
@@ -190,7 +201,9 @@ async def thumbnail(shot_id: ShotId, state: State, at: SourceTime = None) -> Fil
     },
     summary="A short preview clip of a shot",
 )
-async def preview(shot_id: ShotId, state: State, start: SourceTime = None) -> FileResponse:
+async def preview(
+    shot_id: ShotId, state: State, _access: MediaReader, start: SourceTime = None
+) -> FileResponse:
     """The first seconds of the shot (from ``start``: of the window a segment uses), small and silent; cut
     once, then cached."""
     source, start_s, end_s = await run_in_threadpool(_locate, state, shot_id, start)
@@ -202,4 +215,4 @@ async def preview(shot_id: ShotId, state: State, start: SourceTime = None) -> Fi
     await run_in_threadpool(
         make_preview, source, start_s, end_s, target, width=service.preview_width, max_s=service.preview_max_s
     )
-    return FileResponse(target, media_type="video/mp4", headers={"Cache-Control": "public, max-age=86400"})
+    return FileResponse(target, media_type="video/mp4", headers={"Cache-Control": "private, max-age=3600"})

@@ -10,6 +10,8 @@ from api.jobs import states
 from api.jobs.payloads import VideoJobPayload
 from api.service.deps import State, Submitter
 from api.service.library_paths import inside_library
+from api.service.ownership import Access
+from api.service.presenter import presenter_for
 from api.service.schemas import ErrorOut, JobOut, VideoIn
 from api.service.submission import submit_job
 from montage.errors import InputError
@@ -77,4 +79,4 @@ def submit_video(body: VideoIn, state: State, principal: Submitter, response: Re
     payload = video_payload(body, state)
     job = submit_job(state, states.VIDEO, payload.model_dump(), api_key_id=principal.key_id)
     response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return JobOut.of(job)
+    return JobOut.of(job, presenter_for(state, Access.of_key(principal)))

@@ -11,7 +11,8 @@ from montage.db.base import Base
 
 
 class ApiKey(Base):
-    """A key with scopes (``submit``, ``edit``, ``admin``). ``prefix`` is the public part used for lookup."""
+    """A key with scopes (``submit``, ``edit``, ``admin``). ``prefix`` is the public part used for lookup;
+    keys of one ``team`` share their jobs."""
 
     __tablename__ = "api_keys"
 
@@ -20,6 +21,7 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(16), unique=True, index=True)
     token_sha256: Mapped[str] = mapped_column(String(64))
     scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    team: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,12 +1,12 @@
 """Scale-out mode with real processes: `montage serve` (Dramatiq producer), two `montage worker` processes,
-the local Redis and a fresh PostgreSQL database. 50 jobs at once, a worker SIGKILLed in the middle of a job:
-every job ends succeeded exactly once."""
+the local Redis and a fresh PostgreSQL database. 50 jobs at once, a worker SIGKILLed in the middle of a job
+(held there by a row lock on its job, so the kill never races the job's end): every job ends succeeded
+exactly once."""
 
 from __future__ import annotations
 
 import json
 import re
-import time
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -14,7 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from api.jobs import states
 from api.jobs.dramatiq_queue import DramatiqQueue
@@ -114,23 +115,38 @@ def test_fifty_jobs_two_workers_one_killed(tmp_path: Path, postgres_url: str, re
             queue.enqueue(job_id)
         queue.close()
 
-        # once a few jobs are done, kill whichever worker is in the middle of one (SIGKILL)
-        running: list[tuple[str, str]] = []
+        # once a few jobs are done, lock the row of a job a worker is in the middle of (SELECT ... FOR
+        # UPDATE): the worker cannot record anything about that job while the lock is held (every write to
+        # the row waits for it), so the SIGKILL lands mid-job however the machine schedules the processes
+        held: list[tuple[Session, str, str]] = []
 
-        def a_worker_is_mid_job() -> bool:
+        def lock_a_running_job() -> bool:
             with db.sessions() as session:
-                rows = session.execute(select(Job.id, Job.status, Job.worker_id).where(Job.id.in_(ids))).all()
-            done = sum(status == states.SUCCEEDED for _, status, _ in rows)
-            running[:] = [
-                (job_id, str(worker)) for job_id, status, worker in rows if status == states.RUNNING
-            ]
-            return done >= 3 and bool(running)
+                done = session.scalar(
+                    select(func.count()).where(Job.id.in_(ids), Job.status == states.SUCCEEDED)
+                )
+            if (done or 0) < 3:
+                return False
+            session = db.sessions()
+            row = session.execute(
+                select(Job.id, Job.worker_id)
+                .where(Job.id.in_(ids), Job.status == states.RUNNING)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            ).first()
+            if row is None:
+                session.rollback()
+                session.close()
+                return False
+            held.append((session, row.id, str(row.worker_id)))
+            return True
 
-        wait_until(a_worker_is_mid_job, timeout=180, proc=workers[1], what="a worker to be mid-job")
-        killed_job, worker_id = running[0]
+        wait_until(lock_a_running_job, timeout=180, proc=workers[1], what="a worker to be mid-job")
+        lock, killed_job, worker_id = held[0]
         victim = next(w for w in workers if f":{w.popen.pid}:" in worker_id)
-        victim.kill()
-        time.sleep(1)
+        victim.kill()  # returns once the process is gone
+        lock.rollback()  # the dead worker's waiting write is rolled back by PostgreSQL (its client is gone)
+        lock.close()
         workers.append(start(["worker"], env, tmp_path / "worker-restarted.log"))
 
         def all_done() -> bool:

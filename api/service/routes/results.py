@@ -8,7 +8,7 @@ in one rename when its render completed, so a half-written file is never served.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
@@ -17,6 +17,7 @@ from api.jobs.artifacts import output_names
 from api.jobs.revisions import latest_rendered
 from api.service.deps import MediaReader, State
 from api.service.errors import NotFoundError
+from api.service.nle_download import export_download
 from api.service.ownership import Access, visible_job
 from api.service.schemas import ErrorOut, Responses
 
@@ -105,3 +106,27 @@ def poster(job_id: str, state: State, access: MediaReader, revision: RevisionQue
     """A still for the video player and listings."""
     path = result_file(state, job_id, "poster", revision, access)
     return FileResponse(path, media_type="image/jpeg")
+
+
+ExportFormat = Literal["otio", "fcp7xml", "fcpxml", "edl", "aaf", "mlt", "all"]
+
+
+@router.get(
+    "/{job_id}/export/{format_name}",
+    response_class=FileResponse,
+    responses={**NOT_FOUND, 403: {"model": ErrorOut}, 200: {"content": {"application/zip": {}}}},
+    summary="Export for editing suites (ZIP)",
+)
+def nle_export(
+    job_id: str,
+    format_name: ExportFormat,
+    state: State,
+    access: MediaReader,
+    revision: RevisionQuery = None,
+    bundle: Annotated[
+        bool, Query(description="Carry the media, relative paths (false: server paths, admin only).")
+    ] = True,
+) -> FileResponse:
+    """The cut as FCP 7 XML, FCPXML, EDL, AAF, MLT or OTIO (or all) with its cards, subtitles and relink
+    map, zipped (docs/nle-export.md)."""
+    return export_download(state, access, job_id, format_name, revision=revision, bundle=bundle)

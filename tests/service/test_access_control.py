@@ -29,7 +29,7 @@ from montage.config import Settings
 from montage.db.database import open_database
 from montage.db.models import Shot, Source
 from montage.db.session import transaction
-from tests.service.conftest import Keys, key_id
+from tests.service.conftest import Keys, key_id, make_keys
 from tests.service.published import publish_video_job
 
 pytestmark = pytest.mark.reliability
@@ -344,3 +344,28 @@ def test_keys_create_takes_a_team(data_dir: Path) -> None:
     assert [row["team"] for row in json.loads(listed.output)] == ["night-desk"]
     bad = runner.invoke(app, ["keys", "create", "--scope", "submit", "--team", "no spaces", "--json"])
     assert bad.exit_code != 0
+
+
+def test_ownership_holds_on_every_database(
+    any_db_settings: Settings, service_settings: ServiceSettings
+) -> None:
+    """The ownership filters (team sub-queries, renders of one's videos) on SQLite and PostgreSQL."""
+    keys = make_keys(any_db_settings)
+    db = open_database(any_db_settings)
+    with transaction(db.sessions) as session:
+        _row, rival = create_api_key(session, ["submit", "edit"], name="rival", team="rivals")
+    db.engine.dispose()
+    video = publish_video_job(any_db_settings, owner=key_id(any_db_settings, keys.submit))
+    with TestClient(create_app(any_db_settings, service_settings)) as client:
+        edit = Keys.header(keys.edit)
+        sentence = {"edits": [{"op": "sentence", "segment": 0, "text": "Hi."}]}
+        assert client.post(f"/v1/jobs/{video}/edits", json=sentence, headers=edit).status_code == 201
+        render = client.post(f"/v1/jobs/{video}/revisions/2/render", headers=edit).json()["id"]
+        mine = client.post(
+            "/v1/videos", json={"article": "Rivals report the news."}, headers=Keys.header(rival)
+        )
+        for key, seen in ((keys.submit, {video, render}), (rival, {mine.json()["id"]})):
+            page = client.get("/v1/jobs", headers=Keys.header(key)).json()
+            assert {item["id"] for item in page["items"]} == seen and page["total"] == len(seen)
+        assert client.get(f"/v1/jobs/{render}", headers=Keys.header(rival)).status_code == 404
+        assert client.get("/v1/jobs", headers=Keys.header(keys.admin)).json()["total"] == 3

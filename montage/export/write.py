@@ -71,30 +71,39 @@ def _used_files(timeline: Timeline, rendered: Mapping[Path, str]) -> dict[Path, 
 def _write_otio(
     result: otio.schema.Timeline, spec: FormatSpec, path: Path, timeline: Timeline, crop: bool
 ) -> None:
-    temp = path.with_name(f".{path.stem}.{os.getpid()}.part{spec.suffix}")
+    """Write ``result`` with the format's adapter (after what it needs first) to a temp file, then rename."""
     if spec.one_rate:
         result = conform_available_ranges(result, timeline.fps)
     if spec.name == "aaf":
         result = with_aaf_mob_ids(result)
-    if spec.name == "mlt":
-        result = warped_source_starts(result)
-        xml = otio.adapters.write_to_string(
-            result, adapter_name=spec.adapter, **profile_data(timeline.width, timeline.height, timeline.fps)
-        )
-        gains = {MUSIC_TRACK: timeline.music.gain_db} if timeline.music else {}
-        text = finish_mlt(
-            xml,
-            picture_tracks=[PICTURE_TRACK],
-            sound_tracks=[NARRATION_TRACK, MUSIC_TRACK],
-            gains_db=gains,
-            crop=crop,
-        )
-        temp.write_text(text, encoding="utf-8")
-    elif spec.name == "edl":
-        temp.write_text(otio.adapters.write_to_string(result, adapter_name=spec.adapter), encoding="utf-8")
-    else:
-        otio.adapters.write_to_file(result, str(temp), adapter_name=spec.adapter)
-    os.replace(temp, path)
+    temp = path.with_name(f".{path.stem}.{os.getpid()}.part{spec.suffix}")
+    try:
+        if spec.name == "mlt":
+            temp.write_text(_mlt_text(warped_source_starts(result), spec, timeline, crop), encoding="utf-8")
+        elif spec.name == "edl":
+            temp.write_text(
+                otio.adapters.write_to_string(result, adapter_name=spec.adapter), encoding="utf-8"
+            )
+        else:
+            otio.adapters.write_to_file(result, str(temp), adapter_name=spec.adapter)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _mlt_text(result: otio.schema.Timeline, spec: FormatSpec, timeline: Timeline, crop: bool) -> str:
+    """The MLT adapter's XML for the timeline's frame, completed by ``finish_mlt``."""
+    xml = otio.adapters.write_to_string(
+        result, adapter_name=spec.adapter, **profile_data(timeline.width, timeline.height, timeline.fps)
+    )
+    gains = {MUSIC_TRACK: timeline.music.gain_db} if timeline.music else {}
+    return finish_mlt(
+        xml,
+        picture_tracks=[PICTURE_TRACK],
+        sound_tracks=[NARRATION_TRACK, MUSIC_TRACK],
+        gains_db=gains,
+        crop=crop,
+    )
 
 
 def _address(placements: Mapping[Path, Placement], file_urls: bool, source: Path) -> str:

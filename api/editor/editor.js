@@ -422,6 +422,18 @@ class JobPage {
       src: out.video, poster: out.poster,
     }, out.vtt ? el("track", { kind: "subtitles", srclang: "en", label: "Narration", default: true, src: out.vtt }) : null);
     this.video = video;
+    // Signed links expire (1 h by default): a player left open that fails to load asks for fresh ones once a
+    // minute at most and carries on where it was.
+    let resigned = 0;
+    video.addEventListener("error", async () => {
+      if (Date.now() - resigned < 60_000) return;
+      resigned = Date.now();
+      const at = video.currentTime;
+      const fresh = (await api("GET", `/v1/jobs/${this.jobId}/revisions`)).find((r) => r.number === revision.number);
+      if (!fresh || !fresh.outputs.video) return;
+      video.src = fresh.outputs.video;
+      video.currentTime = at;
+    });
     // Player and storyboard as one: while the revision on screen plays, its line and card light up.
     if (revision.number === this.selected) video.addEventListener("timeupdate", () => this.follow(video.currentTime));
     const links = el("p", { class: "muted" },

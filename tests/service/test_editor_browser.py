@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,12 @@ import httpx
 import numpy as np
 import pytest
 
+from montage.config import Settings
 from tests.service.browser import chromium_page, screenshot
+from tests.service.conftest import key_id
 from tests.service.footage import make_library
 from tests.service.processes import create_key, free_port, service_env, start_server, wait_for_job
+from tests.service.published import publish_video_job
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -307,5 +311,53 @@ def test_an_editors_walk_through(tmp_path: Path) -> None:
         to_old = float(np.abs(frame - source_frame(segments[index])).mean())
         assert to_new < to_old, (to_new, to_old)
         assert float(np.abs(frame - _gray_frame(old_video, middle)).mean()) > 1.0  # the picture changed
+    finally:
+        server.stop()
+
+
+@pytest.mark.reliability
+def test_the_player_renews_an_expired_signed_link(tmp_path: Path) -> None:
+    """Issue 10: media links are signed and short-lived; a player left open past their expiry asks for fresh
+    links when it fails to load, instead of staying broken (links live 10 s here)."""
+    library = tmp_path / "library"
+    library.mkdir()
+    env = service_env(
+        tmp_path / "data", library, MONTAGE_SERVICE_EMBEDDED_WORKERS="0", MONTAGE_SERVICE_MEDIA_URL_TTL_S="10"
+    )
+    key = create_key(env, "submit", "edit")
+    settings = Settings(data_dir=tmp_path / "data", library_roots=[library])
+    job_id = publish_video_job(settings, owner=key_id(settings, key), article="# Harbour\n\nBoats.")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(env, port, tmp_path / "serve.log")
+    try:
+        with chromium_page() as page:
+            page.goto(f"{base}/editor/")  # type: ignore[attr-defined]
+            page.fill("#api-key", key)  # type: ignore[attr-defined]
+            page.click("#key-form button")  # type: ignore[attr-defined]
+            page.goto(f"{base}/editor/#/jobs/{job_id}")  # type: ignore[attr-defined]
+            player = page.locator("[data-testid=video][src*='sig=']")  # type: ignore[attr-defined]
+            player.wait_for()
+            first = player.get_attribute("src")
+            assert httpx.get(f"{base}{first}", timeout=30).status_code == 200
+            deadline = time.monotonic() + 30
+            while httpx.get(f"{base}{first}", timeout=30).status_code != 401:  # the link expires
+                assert time.monotonic() < deadline, "the signed link never expired"
+                time.sleep(0.5)
+            # the expired link, its query reordered (the same signature) so the browser's media cache cannot
+            # answer it: the player must fetch it, be refused, and renew it
+            path, query = str(first).split("?")
+            expired = f"{path}?{'&'.join(reversed(query.split('&')))}"
+            assert httpx.get(f"{base}{expired}", timeout=30).json()["error"]["code"] == "invalid_signature"
+            page.evaluate(  # type: ignore[attr-defined]
+                "(url) => { document.querySelector('[data-testid=video]').src = url; }", expired
+            )
+            video = page.locator("[data-testid=video]")  # type: ignore[attr-defined]
+            deadline = time.monotonic() + 30  # polled: the editor's CSP forbids evaluated wait predicates
+            while video.get_attribute("src") in (first, expired):
+                assert time.monotonic() < deadline, "the player never asked for a fresh link"
+                time.sleep(0.2)
+            renewed = video.get_attribute("src")
+            assert httpx.get(f"{base}{renewed}", timeout=30).status_code == 200
     finally:
         server.stop()

@@ -589,7 +589,16 @@ class JobPage {
       onclick: () => this.addEdit(swap) },
     signedAttr(el("img", { alt: words, loading: "lazy" }), "src", `/v1/shots/${choice.shot_id}/thumbnail.jpg?at=${start.toFixed(3)}`),
     label), `Use ${words} for segment ${i + 1}`);
-    return el("div", { class: "choice" }, tile, inUse); // the exchange button sits beside the tile, not in it
+    // a preview of the part this shot would show, played in place of its picture (beside the tile, not in it)
+    const preview = el("button", { class: "preview-btn", "data-testid": "preview-btn", title: `Preview ${words}`, "aria-label": `Preview ${words}`,
+      onclick: (event) => {
+        event.stopPropagation();
+        const image = tile.querySelector("img");
+        const video = el("video", { muted: true, autoplay: true, loop: true, playsinline: true, "data-testid": "choice-preview" });
+        signedAttr(video, "src", `/v1/shots/${choice.shot_id}/preview.mp4?start=${start.toFixed(3)}`);
+        if (image) image.replaceWith(video);
+      } }, "▶ preview");
+    return el("div", { class: "choice" }, tile, preview, inUse); // buttons sit beside the tile, not in it
   }
 
   async saveEdits() {

@@ -193,6 +193,13 @@ def test_an_editors_walk_through(tmp_path: Path) -> None:
                 f"in use: #{m + 1}"
                 in page.locator(f"[data-testid=segment-{index}] [data-testid=in-use]").first.inner_text()
             )  # type: ignore[attr-defined]
+            # a hit's preview plays the part it would show, in place of its picture, without swapping it in
+            hits = page.locator(f"[data-testid=segment-{index}] .search-results")  # type: ignore[attr-defined]
+            hits.locator("[data-testid=preview-btn]").first.click()
+            played = hits.locator("[data-testid=choice-preview][src*='preview.mp4']").first
+            played.wait_for()
+            assert "start=" in (played.get_attribute("src") or "")
+            assert pending.locator("li").count() == 0
             exchange.focus()
             page.keyboard.press("Enter")  # type: ignore[attr-defined]
             assert pending.locator("li").count() == 2

@@ -44,7 +44,7 @@ from montage.evaluation.cut_labels import (  # noqa: E402
 from montage.pipeline.make import make_video  # noqa: E402
 from montage.pipeline.types import MakeRequest  # noqa: E402
 from montage.search.channels import open_channels  # noqa: E402
-from montage.timeline import Timeline  # noqa: E402
+from montage.timeline.model import Timeline  # noqa: E402
 
 
 def _language(text: str) -> str:

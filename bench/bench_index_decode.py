@@ -31,7 +31,7 @@ from typing import Any
 
 from indexer.analysis_types import AnalysisOptions, VideoAnalysis
 from indexer.analyze import analyze_video
-from montage.media import probe
+from montage.media.probe import probe
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_FOOTAGE = (REPO_ROOT / ".." / "shared" / "footage").resolve()

@@ -29,8 +29,9 @@ from montage.article.loader import load_article
 from montage.config import Settings
 from montage.embedding.text_encoder import load_text_encoder
 from montage.evaluation.long_article import article_paragraphs, long_article
-from montage.narration import summarize, summarize_article
+from montage.narration import summarize
 from montage.narration.graph_bound import GRAPH_SENTENCES_MAX, graph_members
+from montage.narration.summarize import summarize_article
 
 T = TypeVar("T")
 ARTICLES = Path(__file__).resolve().parent / "eval" / "articles"

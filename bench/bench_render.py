@@ -30,15 +30,11 @@ from typing import Any
 
 from montage.options.render import RenderOptions
 from montage.render.render_timeline import render_timeline
-from montage.timeline import (
-    CandidateShot,
-    Slot,
-    Timeline,
-    align,
-    build_timeline,
-    narration_clips,
-    write_timeline_json,
-)
+from montage.timeline.align import align
+from montage.timeline.assemble import build_timeline, narration_clips
+from montage.timeline.json_io import write_timeline_json
+from montage.timeline.model import Timeline
+from montage.timeline.plan_inputs import CandidateShot, Slot
 
 PATTERNS = (
     ("testsrc2", "1920x1080", 25),

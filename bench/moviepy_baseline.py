@@ -25,7 +25,8 @@ from moviepy import (
 )
 
 from montage.fallback.fonts import font_for_text
-from montage.timeline import cues_for_timeline, read_timeline_json
+from montage.timeline.json_io import read_timeline_json
+from montage.timeline.subtitles import cues_for_timeline
 
 
 def _filled(clip: VideoFileClip, width: int, height: int) -> VideoFileClip:

@@ -18,7 +18,7 @@ from montage.errors import MontageError
 from montage.pipeline.make import make_video
 from montage.pipeline.types import MakeRequest
 from montage.retrieval.shot_search import search_shots
-from montage.timeline import Segment
+from montage.timeline.model import Segment
 
 DEMO_MAX_SHOT_S = 4.0
 FILLS_WITH_SHOT = ("relevant", "named", "held", "broll", "editor")

@@ -1,6 +1,4 @@
-"""Media facts: probe a file with ffprobe into an immutable ``MediaInfo``."""
+"""Media facts: ``probe.probe`` reads a file with ffprobe into an immutable ``info.MediaInfo``.
 
-from montage.media.info import MediaInfo, Rational, display_size
-from montage.media.probe import probe
-
-__all__ = ["MediaInfo", "Rational", "display_size", "probe"]
+Imports nothing: import each name from the module that defines it.
+"""

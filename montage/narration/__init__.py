@@ -1,18 +1,5 @@
-"""Narration: the article sentences to speak within a target length (extractive), optionally LLM-polished."""
+"""Narration: the article sentences to speak within a target length (extractive), optionally LLM-polished.
 
-from montage.narration.llm_rewrite import rewrite_with_llm
-from montage.narration.script import NarrationScript, ScriptSentence
-from montage.narration.speech_time import estimate_speech_seconds, target_seconds
-from montage.narration.summarize import summarize_article
-from montage.options.narration import LLMOptions, NarrationOptions
-
-__all__ = [
-    "LLMOptions",
-    "NarrationOptions",
-    "NarrationScript",
-    "ScriptSentence",
-    "estimate_speech_seconds",
-    "rewrite_with_llm",
-    "summarize_article",
-    "target_seconds",
-]
+Imports nothing: ``summarize.summarize_article`` makes the script, ``llm_rewrite`` polishes it and
+``speech_time`` estimates how long it takes to say.
+"""

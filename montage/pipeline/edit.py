@@ -19,8 +19,8 @@ from montage.pipeline.types import MakeResult, ShouldCancel, StageProgress
 from montage.search.channels import Channels
 from montage.speech.sentence_synthesis import synthesize_sentences
 from montage.text.scripts import is_cjk_text
-from montage.timeline import Segment, Timeline
 from montage.timeline.edits import PENDING_SPEECH, LibraryShot, ShotLookup
+from montage.timeline.model import Segment, Timeline
 
 
 def library_shot_lookup(db: Database) -> ShotLookup:

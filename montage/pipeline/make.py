@@ -22,7 +22,9 @@ from montage.config import Settings
 from montage.db.database import Database
 from montage.errors import InputError
 from montage.media.audio_check import require_audio
-from montage.narration import NarrationScript, rewrite_with_llm, summarize_article
+from montage.narration.llm_rewrite import rewrite_with_llm
+from montage.narration.script import NarrationScript
+from montage.narration.summarize import summarize_article
 from montage.pipeline.candidate_scoring import rank_candidates
 from montage.pipeline.outputs import write_outputs
 from montage.pipeline.types import CancelledError, MakeRequest, MakeResult, ShouldCancel, StageProgress
@@ -32,13 +34,10 @@ from montage.retrieval.ranking import query_named_things
 from montage.search.channels import Channels
 from montage.speech.records import SentenceAudio
 from montage.speech.sentence_synthesis import synthesize_sentences
-from montage.timeline import (
-    MusicTrack,
-    Slot,
-    align,
-    build_timeline,
-    narration_clips,
-)
+from montage.timeline.align import align
+from montage.timeline.assemble import build_timeline, narration_clips
+from montage.timeline.model import MusicTrack
+from montage.timeline.plan_inputs import Slot
 
 T = TypeVar("T")
 

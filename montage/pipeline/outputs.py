@@ -12,7 +12,10 @@ from pathlib import Path
 from montage.options.render import RenderOptions
 from montage.pipeline.types import CancelledError, MakeOutputs, ShouldCancel, StageProgress
 from montage.render.render_timeline import render_timeline
-from montage.timeline import Timeline, export_otio, write_srt, write_timeline_json, write_vtt
+from montage.timeline.json_io import write_timeline_json
+from montage.timeline.model import Timeline
+from montage.timeline.otio_export import export_otio
+from montage.timeline.subtitles import write_srt, write_vtt
 
 
 def output_paths(folder: Path, name: str, *, with_video: bool) -> MakeOutputs:

@@ -6,8 +6,9 @@ import pytest
 
 from montage.article.model import Article
 from montage.embedding.protocol import TextEmbedder
-from montage.narration import NarrationOptions, NarrationScript, ScriptSentence
+from montage.narration.script import NarrationScript, ScriptSentence
 from montage.narration.speech_time import estimate_speech_seconds
+from montage.options.narration import NarrationOptions
 from tests.narration.articles import chinese_article, english_article
 from tests.narration.text_model import text_embedder
 

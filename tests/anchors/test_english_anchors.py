@@ -12,7 +12,8 @@ from montage.anchors.extract import extract_anchors
 from montage.anchors.model import NumberMention
 from montage.article.model import Article
 from montage.embedding.protocol import TextEmbedder
-from montage.narration import NarrationOptions, summarize_article
+from montage.narration.summarize import summarize_article
+from montage.options.narration import NarrationOptions
 from tests.anchors.conftest import full_script
 
 GOLD = {

@@ -10,7 +10,7 @@ import pytest
 
 from montage.errors import InputError
 from montage.evaluation.cut_labels import judge_segments, parse_labels, read_labels
-from montage.timeline import Segment, ShotUse
+from montage.timeline.model import Segment, ShotUse
 
 
 def _segment(index: int, sentence: str, path: str | None, start: float, end: float) -> Segment:

@@ -15,9 +15,9 @@ from numpy.typing import NDArray
 from montage.article.model import Article
 from montage.embedding.protocol import TextEmbedder
 from montage.embedding.text_encoder import load_text_encoder
-from montage.narration import NarrationOptions
 from montage.narration.similarity import blend_similarity, lexical_weight_for
 from montage.options.embedding import EmbeddingOptions
+from montage.options.narration import NarrationOptions
 from montage.relevance.tfidf import tfidf_similarity
 
 PARAPHRASES = [

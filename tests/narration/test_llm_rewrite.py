@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from montage.narration import LLMOptions, NarrationOptions, NarrationScript, ScriptSentence, rewrite_with_llm
-from montage.narration.llm_rewrite import chat_completions_url
+from montage.narration.llm_rewrite import chat_completions_url, rewrite_with_llm
+from montage.narration.script import NarrationScript, ScriptSentence
 from montage.narration.speech_time import estimate_speech_seconds
+from montage.options.narration import LLMOptions, NarrationOptions
 
 Reply = Callable[[dict[str, Any]], tuple[int, str]]
 

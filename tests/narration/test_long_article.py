@@ -13,9 +13,10 @@ from montage.article.loader import load_article
 from montage.config import Settings
 from montage.embedding.protocol import TextEmbedder
 from montage.evaluation.long_article import article_paragraphs, long_article
-from montage.narration import NarrationOptions, summarize_article
 from montage.narration.graph_bound import GRAPH_SENTENCES_MAX, graph_members
 from montage.narration.position_prior import position_prior
+from montage.narration.summarize import summarize_article
+from montage.options.narration import NarrationOptions
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from montage.narration import NarrationOptions, estimate_speech_seconds, target_seconds
-from montage.narration.speech_time import spoken_characters, spoken_words
+from montage.narration.speech_time import (
+    estimate_speech_seconds,
+    spoken_characters,
+    spoken_words,
+    target_seconds,
+)
+from montage.options.narration import NarrationOptions
 
 
 def test_english_goes_by_words_per_minute() -> None:

@@ -7,8 +7,10 @@ import pytest
 from montage.article.model import Article, Paragraph, Sentence
 from montage.embedding.protocol import TextEmbedder
 from montage.errors import InputError
-from montage.narration import NarrationOptions, NarrationScript, summarize_article
+from montage.narration.script import NarrationScript
 from montage.narration.speech_time import estimate_speech_seconds
+from montage.narration.summarize import summarize_article
+from montage.options.narration import NarrationOptions
 
 EN_DUPLICATES = (4, 5)  # "It has closed 221 times since it began operating..." and its reworded copy
 ZH_DUPLICATES = (3, 6)  # 李明教授说，近十年来长江流域极端降雨明显增多 and its reworded copy

@@ -17,7 +17,7 @@ from montage.pipeline.make import make_video
 from montage.pipeline.types import MakeRequest
 from montage.retrieval.shot_search import search_shots
 from montage.search.channels import open_channels
-from montage.timeline import Segment, ShotUse, Timeline
+from montage.timeline.model import Segment, ShotUse, Timeline
 from tests.indexer.generated_footage import make_clip
 
 from .conftest import IndexedLibrary

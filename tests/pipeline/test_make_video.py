@@ -13,7 +13,7 @@ import pytest
 from montage.errors import InputError
 from montage.pipeline.make import make_video
 from montage.pipeline.types import MakeRequest
-from montage.timeline import Timeline, timeline_json_schema
+from montage.timeline.model import Timeline, timeline_json_schema
 from tests.pipeline.conftest import IndexedLibrary
 
 pytestmark = pytest.mark.slow

@@ -18,7 +18,7 @@ from montage.evaluation.cut_labels import CutJudgement, judge_segments, read_lab
 from montage.pipeline.make import make_video
 from montage.pipeline.types import MakeRequest
 from montage.search.channels import open_channels
-from montage.timeline import Timeline
+from montage.timeline.model import Timeline
 from tests.conftest import shared_footage_or_skip
 
 from .conftest import IndexedLibrary

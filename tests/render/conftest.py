@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from montage.timeline import CandidateShot, Slot, Timeline, align, build_timeline, narration_clips
+from montage.timeline.align import align
+from montage.timeline.assemble import build_timeline, narration_clips
+from montage.timeline.model import Timeline
+from montage.timeline.plan_inputs import CandidateShot, Slot
 
 from .media import make_clip, make_speech
 

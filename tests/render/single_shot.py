@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from montage.timeline import NarrationClip, Segment, ShotUse, Timeline
+from montage.timeline.model import NarrationClip, Segment, ShotUse, Timeline
 
 
 def one_shot_timeline(clip: Path | None, narration: Path, seconds: float, *, in_s: float = 0.5) -> Timeline:

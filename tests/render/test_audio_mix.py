@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 
 from montage.options.render import RenderOptions
 from montage.render.render_timeline import render_timeline
-from montage.timeline import NarrationClip, Segment, ShotUse, Timeline
+from montage.timeline.model import NarrationClip, Segment, ShotUse, Timeline
 
 from .media import audio_mono, make_clip, make_tone
 

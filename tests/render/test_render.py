@@ -13,7 +13,7 @@ from montage.errors import MediaError
 from montage.fallback.title_card import TitleCardGenerator
 from montage.options.render import RenderOptions
 from montage.render.render_timeline import render_timeline
-from montage.timeline import ShotUse
+from montage.timeline.model import ShotUse
 
 from .conftest import Library, make_timeline
 from .media import duration_of, frame_rgb, make_tone, probe

@@ -12,7 +12,7 @@ from api.jobs.revisions import RENDERED, add_revision
 from montage.config import Settings
 from montage.db.database import open_database
 from montage.db.session import transaction
-from montage.timeline import NarrationClip, Segment, Timeline
+from montage.timeline.model import NarrationClip, Segment, Timeline
 
 TIMELINE = Timeline(
     width=160,

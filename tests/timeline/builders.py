@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from montage.timeline import CandidateShot, Slot
+from montage.timeline.plan_inputs import CandidateShot, Slot
 
 
 def slots_from_durations(

@@ -9,7 +9,9 @@ import random
 import pytest
 
 from montage.errors import InputError
-from montage.timeline import AlignmentOptions, CandidateShot, Slot, align
+from montage.options.alignment import AlignmentOptions
+from montage.timeline.align import align
+from montage.timeline.plan_inputs import CandidateShot, Slot
 
 from .builders import shot, slots_from_durations
 

@@ -7,7 +7,9 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from montage.timeline import AlignmentOptions, CandidateShot, Slot, align
+from montage.options.alignment import AlignmentOptions
+from montage.timeline.align import align
+from montage.timeline.plan_inputs import CandidateShot, Slot
 
 FPS = 30.0
 OPTIONS = AlignmentOptions(min_score=0.5, specific_score=0.7, secondary_ratio=0.8, fps=FPS)

@@ -6,7 +6,6 @@ import pytest
 from pydantic import ValidationError
 
 from montage.errors import InputError
-from montage.timeline import Segment, ShotUse, Timeline
 from montage.timeline.edits import (
     EDIT_LIST,
     EDITOR_SCORE_KEY,
@@ -18,7 +17,7 @@ from montage.timeline.edits import (
     apply_edits,
     edits_to_json,
 )
-from montage.timeline.model import Alternative, NarrationClip
+from montage.timeline.model import Alternative, NarrationClip, Segment, ShotUse, Timeline
 
 SHOTS = {
     # shot id → (source, start, end): shot 10 is long enough for two 2 s segments, shot 11 for one.

@@ -11,18 +11,11 @@ import jsonschema
 import pytest
 
 from montage.errors import InputError
-from montage.timeline import (
-    MusicTrack,
-    Slot,
-    Timeline,
-    align,
-    build_timeline,
-    narration_clips,
-    read_timeline_json,
-    timeline_json_schema,
-    write_timeline_json,
-)
-from montage.timeline.model import timeline_schema_text
+from montage.timeline.align import align
+from montage.timeline.assemble import build_timeline, narration_clips
+from montage.timeline.json_io import read_timeline_json, write_timeline_json
+from montage.timeline.model import MusicTrack, Timeline, timeline_json_schema, timeline_schema_text
+from montage.timeline.plan_inputs import Slot
 from montage.timeline.schema_file import SCHEMA_PATH
 
 from .builders import shot

@@ -7,7 +7,10 @@ from pathlib import Path
 import opentimelineio as otio
 import pytest
 
-from montage.timeline import CandidateShot, Slot, align, build_timeline, export_otio, narration_clips
+from montage.timeline.align import align
+from montage.timeline.assemble import build_timeline, narration_clips
+from montage.timeline.otio_export import export_otio
+from montage.timeline.plan_inputs import CandidateShot, Slot
 
 from ..render.media import make_clip
 

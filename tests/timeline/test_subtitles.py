@@ -7,8 +7,11 @@ import re
 from pathlib import Path
 
 from montage.text.width import is_wide_char
-from montage.timeline import Slot, align, build_timeline, narration_clips, write_srt, write_vtt
+from montage.timeline.align import align
+from montage.timeline.assemble import build_timeline, narration_clips
+from montage.timeline.plan_inputs import Slot
 from montage.timeline.subtitle_lines import subtitle_blocks
+from montage.timeline.subtitles import write_srt, write_vtt
 
 from .builders import shot
 

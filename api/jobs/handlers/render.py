@@ -16,7 +16,7 @@ from api.jobs.runtime import WorkerRuntime
 from montage.db.models import VideoRevision
 from montage.errors import InputError
 from montage.pipeline.edit import rerender
-from montage.timeline import Timeline
+from montage.timeline.model import Timeline
 
 
 def run_render_job(runtime: WorkerRuntime, claim: Claim, reporter: JobReporter) -> HandlerOutcome:

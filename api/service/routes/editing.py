@@ -35,8 +35,8 @@ from api.service.submission import submit_job
 from montage.db.models import Job, VideoRevision
 from montage.db.session import transaction
 from montage.pipeline.edit import library_shot_lookup
-from montage.timeline import Timeline
 from montage.timeline.edits import apply_edits, edits_to_json
+from montage.timeline.model import Timeline
 
 router = APIRouter(prefix="/v1/jobs", tags=["editing"])
 

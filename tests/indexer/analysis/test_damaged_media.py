@@ -9,7 +9,7 @@ import pytest
 from indexer.analysis_types import AnalysisOptions
 from indexer.analyze import analyze_video
 from montage.errors import MediaError
-from montage.media import probe
+from montage.media.probe import probe
 from tests.indexer.analysis.conftest import damage, ffmpeg
 
 

@@ -13,7 +13,7 @@ from indexer.analysis.phash import phash64
 from indexer.analysis_types import AnalysisOptions
 from indexer.analyze import analyze_video
 from indexer.near_duplicates import hamming_distance
-from montage.media import probe
+from montage.media.probe import probe
 from tests.indexer.analysis.conftest import Segment, make_clip, make_quadrant_clip, with_rotate_tag
 
 

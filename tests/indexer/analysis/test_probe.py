@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from montage.errors import MediaError
-from montage.media import MediaInfo, probe
-from montage.media.probe import frame_rate_and_vfr, rotation_of
+from montage.media.info import MediaInfo
+from montage.media.probe import frame_rate_and_vfr, probe, rotation_of
 from tests.indexer.analysis.conftest import ffmpeg, make_quadrant_clip, with_rotate_tag
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from indexer.analysis_types import AnalysisOptions, VideoAnalysis
 from indexer.analyze import analyze_video
-from montage.media import probe
+from montage.media.probe import probe
 from tests.indexer.analysis.conftest import PYSCENEDETECT_FOOTAGE, shared_clip_or_skip
 
 pytestmark = [pytest.mark.shared_footage, pytest.mark.slow]

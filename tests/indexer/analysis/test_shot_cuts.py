@@ -9,7 +9,7 @@ import pytest
 
 from indexer.analysis_types import AnalysisOptions, VideoAnalysis
 from indexer.analyze import analyze_video
-from montage.media import probe
+from montage.media.probe import probe
 
 
 def _analyze(path: Path, **options: float) -> VideoAnalysis:

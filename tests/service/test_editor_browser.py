@@ -254,6 +254,21 @@ def test_an_editors_walk_through(tmp_path: Path) -> None:
             page.locator(f"[data-testid=segment-{m}].current").wait_for()  # type: ignore[attr-defined]
             now = page.evaluate("document.querySelector('[data-testid=video]').currentTime")  # type: ignore[attr-defined]
             assert abs(float(now) - second["segments"][m]["start"]) < 0.5
+            # it plays: the card click started playback from there; K pauses and plays again, and the play
+            # head moves on through the new revision
+            paused = "document.querySelector('[data-testid=video]').paused"
+            page.evaluate("document.activeElement.blur()")  # type: ignore[attr-defined]
+            before_k = bool(page.evaluate(paused))  # type: ignore[attr-defined]
+            page.keyboard.press("k")  # type: ignore[attr-defined]
+            assert bool(page.evaluate(paused)) != before_k  # type: ignore[attr-defined]
+            if page.evaluate(paused):  # type: ignore[attr-defined]
+                page.keyboard.press("k")  # type: ignore[attr-defined]
+            start_t = float(page.evaluate("document.querySelector('[data-testid=video]').currentTime"))  # type: ignore[attr-defined]
+            page.wait_for_timeout(1500)  # type: ignore[attr-defined]
+            later = float(page.evaluate("document.querySelector('[data-testid=video]').currentTime"))  # type: ignore[attr-defined]
+            assert later > start_t + 0.5, (start_t, later)
+            page.keyboard.press("k")  # type: ignore[attr-defined]
+            assert page.evaluate(paused)  # type: ignore[attr-defined]
             row = "[data-testid=revision-row][data-number='2']"
             page.click(f"{row} [data-testid=approve-btn]")  # type: ignore[attr-defined]
             page.locator(f"{row} [data-testid=final-badge]").wait_for()  # type: ignore[attr-defined]

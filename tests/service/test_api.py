@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.service.app import create_app
@@ -83,6 +84,7 @@ def test_invalid_options_are_422(client: TestClient, keys: Keys) -> None:
         assert response.json()["error"]["code"] in {"invalid_request", "invalid_url"}
 
 
+@pytest.mark.reliability
 def test_request_body_limit(settings: Settings, keys: Keys) -> None:
     service = ServiceSettings(embedded_workers=0, max_body_bytes=4096, log_json=False)
     with TestClient(create_app(settings, service)) as client:
@@ -110,6 +112,7 @@ def test_article_length_limit(settings: Settings, keys: Keys) -> None:
         assert response.json()["error"]["code"] == "article_too_large"
 
 
+@pytest.mark.reliability
 def test_articles_without_words_are_refused_at_submit(client: TestClient, keys: Keys) -> None:
     """Issue 10: these were accepted (202) and then failed in the worker."""
     headers = Keys.header(keys.submit)
@@ -119,6 +122,7 @@ def test_articles_without_words_are_refused_at_submit(client: TestClient, keys: 
         assert response.json()["error"]["code"] == "article_empty"
 
 
+@pytest.mark.reliability
 def test_music_must_stay_inside_library_roots(
     reader: dict[str, str], client: TestClient, keys: Keys, library_root: Path, tmp_path: Path
 ) -> None:
@@ -179,6 +183,7 @@ def test_pages_cover_every_job_once(reader: dict[str, str], client: TestClient, 
     assert client.get("/v1/jobs?status=bogus", headers=reader).status_code == 422
 
 
+@pytest.mark.reliability
 def test_events_of_an_unknown_job_are_404(reader: dict[str, str], client: TestClient) -> None:
     """Issue 10: the stream answered 200 with an error event."""
     response = client.get("/v1/jobs/no-such-job/events", headers=reader)
@@ -301,6 +306,7 @@ def test_odd_paths_are_refused_plainly(client: TestClient, keys: Keys, library_r
         assert response.json()["error"]["code"] == "path_outside_library"
 
 
+@pytest.mark.reliability
 def test_an_unexpected_failure_answers_the_json_error_shape(
     reader: dict[str, str], settings: Settings, service_settings: ServiceSettings, keys: Keys
 ) -> None:
@@ -319,6 +325,7 @@ def test_an_unexpected_failure_answers_the_json_error_shape(
     assert "a bug" not in response.text
 
 
+@pytest.mark.reliability
 def test_the_editor_is_served_with_a_strict_content_security_policy(client: TestClient) -> None:
     """Issue 10: the editor sent no CSP or frame-ancestors headers."""
     page = client.get("/editor/")

@@ -10,7 +10,7 @@ import pytest
 
 from tests.service.processes import create_key, free_port, service_env, start_server
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.reliability]
 
 ARTICLE = "# Harbour\n\nContainer ships waited outside the harbour.\n\nCranes worked through the night."
 

@@ -6,6 +6,8 @@ import itertools
 import re
 from pathlib import Path
 
+import pytest
+
 from montage.text.width import is_wide_char
 from montage.timeline.align import align
 from montage.timeline.assemble import build_timeline, narration_clips
@@ -91,6 +93,7 @@ def test_vtt_has_header_and_dot_milliseconds(tmp_path: Path) -> None:
     assert "," not in re.findall(r"\S+ --> \S+", text)[0]
 
 
+@pytest.mark.reliability
 def test_vtt_escapes_what_would_start_a_tag_or_entity(tmp_path: Path) -> None:
     """Issue 10: "<" in a sentence made players drop the rest of the caption."""
     from montage.text.cues import Cue

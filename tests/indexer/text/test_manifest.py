@@ -101,6 +101,7 @@ def test_csv_malformed_rows_are_reported_and_skipped(tmp_path: Path) -> None:
     assert str(manifest.problems[0]).startswith("line 3: ")
 
 
+@pytest.mark.reliability
 def test_rows_whose_path_leaves_the_manifest_folder_are_reported(tmp_path: Path) -> None:
     """Issue 10: such a row was silently skipped."""
     text = HEADER + "clips/a.mp4,A,,,,,,\n../../../etc/passwd,Escape,,,,,,\n~nonexistentuser/b.mp4,B,,,,,,\n"

@@ -9,6 +9,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+WRITE_OPTION = "montage_write_transaction"
+"""Execution option marking a connection's transaction as a write transaction (SQLite: BEGIN IMMEDIATE)."""
+
 
 def normalise_url(url: str) -> str:
     """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
@@ -37,7 +40,11 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+            # A write transaction that reads first must take the write lock before reading: a deferred one
+            # holds a snapshot that SQLite refuses to upgrade (SQLITE_BUSY at once, no busy timeout) when
+            # another connection committed meanwhile. Reading sessions stay deferred and run beside writers.
+            immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -50,6 +57,11 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Open a session, commit on success, roll back on any error."""
+    """Open a write session, commit on success, roll back on any error.
+
+    On SQLite it begins IMMEDIATE (waiting, up to the busy timeout, for the write lock before its first read),
+    so a transaction that reads and then writes never fails because another writer committed in between.
+    """
     with factory() as session, session.begin():
+        session.connection(execution_options={WRITE_OPTION: True})
         yield session

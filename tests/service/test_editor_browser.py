@@ -15,9 +15,9 @@ import pytest
 from montage.config import Settings
 from tests.service.browser import chromium_page, screenshot
 from tests.service.conftest import key_id
-from tests.service.footage import make_library
-from tests.service.processes import create_key, free_port, service_env, start_server, wait_for_job
+from tests.service.processes import create_key, free_port, service_env, start_server
 from tests.service.published import publish_video_job
+from tests.service.served_library import served_indexed_library
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -125,19 +125,8 @@ def test_an_editors_walk_through(tmp_path: Path) -> None:
     shot in use elsewhere via exchange, undo, redo, trim with the bounded control, re-voice a sentence,
     render, play the new revision, approve it, download the MP4; screenshots at 1366x768 and 390 px, no
     sideways overflow at 390 px, and no serious axe-core violations."""
-    library = tmp_path / "library"
-    make_library(library, clips=6, shot_s=4.0)
-    env = service_env(tmp_path / "data", library, MONTAGE_SERVICE_EMBEDDED_WORKERS="1")
-    key = create_key(env, "admin")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    headers = {"Authorization": f"Bearer {key}"}
-    server = start_server(env, port, tmp_path / "serve.log")
-    try:
-        reindex = httpx.post(f"{base}/v1/library/reindex", json={}, headers=headers, timeout=30).json()
-        assert (
-            wait_for_job(base, reindex["id"], key=key, timeout=300, procs=[server])["status"] == "succeeded"
-        )
+    with served_indexed_library(tmp_path) as served:
+        base, key, headers, library = served.base, served.key, served.headers, served.library
         with chromium_page() as page:
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))  # type: ignore[attr-defined]
@@ -333,8 +322,6 @@ def test_an_editors_walk_through(tmp_path: Path) -> None:
         to_old = float(np.abs(frame - source_frame(segments[index])).mean())
         assert to_new < to_old, (to_new, to_old)
         assert float(np.abs(frame - _gray_frame(old_video, middle)).mean()) > 1.0  # the picture changed
-    finally:
-        server.stop()
 
 
 @pytest.mark.reliability

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from tests.service.browser import chromium_page
-from tests.service.footage import make_library
-from tests.service.processes import create_key, free_port, service_env, start_server, wait_for_job
+from tests.service.processes import wait_for_job
+from tests.service.served_library import served_indexed_library
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -27,19 +27,8 @@ A chef chopped vegetables in a busy restaurant kitchen.
 
 
 def test_pending_edits_need_a_confirmation_to_be_lost_and_edits_keep_the_scroll(tmp_path: Path) -> None:
-    library = tmp_path / "library"
-    make_library(library, clips=6, shot_s=4.0)
-    env = service_env(tmp_path / "data", library, MONTAGE_SERVICE_EMBEDDED_WORKERS="1")
-    key = create_key(env, "admin")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    headers = {"Authorization": f"Bearer {key}"}
-    server = start_server(env, port, tmp_path / "serve.log")
-    try:
-        reindex = httpx.post(f"{base}/v1/library/reindex", json={}, headers=headers, timeout=30).json()
-        assert (
-            wait_for_job(base, reindex["id"], timeout=300, procs=[server], key=key)["status"] == "succeeded"
-        )
+    with served_indexed_library(tmp_path) as served:
+        base, key, headers, server = served.base, served.key, served.headers, served.server
         job = httpx.post(f"{base}/v1/videos", json={"article": ARTICLE}, headers=headers, timeout=30).json()
         assert wait_for_job(base, job["id"], timeout=400, procs=[server], key=key)["status"] == "succeeded"
         with chromium_page() as page:
@@ -81,5 +70,3 @@ def test_pending_edits_need_a_confirmation_to_be_lost_and_edits_keep_the_scroll(
             assert any(d.startswith("beforeunload") for d in dialogs), dialogs
             assert not page.is_closed() and pending.count() == 1  # type: ignore[attr-defined]
             assert errors == []
-    finally:
-        server.stop()

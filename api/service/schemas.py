@@ -91,6 +91,10 @@ class JobLinks(BaseModel):
     results: dict[str, str] = Field(default_factory=dict)
 
 
+TITLE_HEAD_CHARS = 4000
+"""How much of an article ``job_title`` reads to find its title."""
+
+
 def job_title(job: Job) -> str:
     """What a person calls the job: a video job's article title line (or its URL), shortened; a render job's
     revision; a re-index."""
@@ -98,7 +102,8 @@ def job_title(job: Job) -> str:
         return f"revision {job.revision} of video {str(job.video_job_id or '')[:8]}"
     if job.kind != "video":
         return "library re-index" if job.kind == "reindex" else job.kind
-    article = str((job.payload or {}).get("article", "")).strip()
+    # the title is at the top: read only the head, not up to 200,000 characters per job on every list poll
+    article = str((job.payload or {}).get("article", ""))[:TITLE_HEAD_CHARS].strip()
     if article.startswith(("http://", "https://")):
         return article[:120]
     heading = re.search(r"<(h1|title)[^>]*>(.*?)</\1>", article, re.IGNORECASE | re.DOTALL)

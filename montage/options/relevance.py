@@ -9,6 +9,17 @@ DEFAULT_FLOOR = 0.45
 warnings). The calibrated floors are in :mod:`montage.retrieval.calibration`."""
 
 
+def threshold_for_pairing(same_script: float, cross_script: float | None, *, same: bool) -> float:
+    """The one rule for which threshold applies to a (sentence, shot text) pair: ``same_script`` when both
+    are in one script or no cross-script value was calibrated, else ``cross_script``.
+
+    Search (:class:`montage.retrieval.calibration.RelevanceFloor`) and the cut planner
+    (:mod:`montage.timeline.cut_planner`) both decide "does this shot clear the floor" through it, so the
+    two surfaces can never disagree on a pair.
+    """
+    return same_script if same or cross_script is None else cross_script
+
+
 class RelevanceWeights(BaseModel):
     """How the parts of a shot's relevance to one narration sentence are combined.
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from montage.options.relevance import DEFAULT_FLOOR, RelevanceWeights
+from montage.options.relevance import DEFAULT_FLOOR, RelevanceWeights, threshold_for_pairing
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
@@ -40,8 +40,7 @@ class RelevanceFloor:
 
     def clears(self, score: float, *, same_script: bool) -> bool:
         """True when ``score`` reaches the floor for this script pairing."""
-        floor = self.value if same_script or self.cross_script is None else self.cross_script
-        return score >= floor
+        return score >= threshold_for_pairing(self.value, self.cross_script, same=same_script)
 
 
 def calibration_key(text_model_id: str, visual_model_id: str | None) -> str:

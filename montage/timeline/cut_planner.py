@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from montage.options.alignment import AlignmentOptions
+from montage.options.relevance import threshold_for_pairing
 from montage.timeline.frame_grid import snap_to_frame
 from montage.timeline.model import Fill
 from montage.timeline.plan_inputs import CandidateShot, Slot
@@ -121,15 +122,14 @@ class _Ledger:
         return 0.0
 
 
-def _cross_script(shot: CandidateShot) -> bool:
-    return shot.scores.get("same_script") == 0.0
+def _same_script(shot: CandidateShot) -> bool:
+    return shot.scores.get("same_script") != 0.0
 
 
 def clears_floor(shot: CandidateShot, options: AlignmentOptions) -> bool:
-    """True when the shot's score reaches the relevance floor for its query's script pairing."""
-    floor = options.min_score
-    if _cross_script(shot) and options.min_score_cross_script is not None:
-        floor = options.min_score_cross_script
+    """True when the shot's score reaches the relevance floor for its query's script pairing (the rule
+    search uses too: :func:`montage.options.relevance.threshold_for_pairing`)."""
+    floor = threshold_for_pairing(options.min_score, options.min_score_cross_script, same=_same_script(shot))
     return shot.score >= floor
 
 
@@ -137,9 +137,10 @@ def has_specific_footage(candidates: Sequence[CandidateShot], options: Alignment
     """True when some candidate scores like the footage of a sentence that shows something specific
     (``specific_score``): such a sentence gets a card, not B-roll, when its footage runs out."""
     for shot in candidates:
-        threshold = options.specific_score
-        if _cross_script(shot) and options.specific_score_cross_script is not None:
-            threshold = options.specific_score_cross_script
+        same = _same_script(shot)
+        threshold = options.specific_score if same else options.specific_score_cross_script
+        if threshold is None and not same:
+            threshold = options.specific_score
         if threshold is not None and shot.score >= threshold:
             return True
     return False

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from montage.config import Settings
 from montage.db.session import make_engine, normalise_url
 from montage.embedding.clip_weights import clip_availability
+from montage.embedding.model_inventory import text_status
 from montage.search.vector_index import read_manifest
 from montage.speech.registry import list_voices
 
@@ -68,6 +69,16 @@ def run_checks(settings: Settings) -> list[Check]:
             )
         )
     options = settings.embedding
+    text = text_status(options)
+    checks.append(
+        Check(
+            "text model (text channel)",
+            text.present,
+            f"{text.model}: {text.detail} at {text.location}"
+            if text.present
+            else f"{text.model}: {text.detail}",
+        )
+    )
     clip = clip_availability(options)
     checks.append(
         Check(

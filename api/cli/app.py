@@ -14,6 +14,7 @@ from api.cli.export_command import export_command
 from api.cli.index_commands import index_command, search_command
 from api.cli.library_commands import library_app
 from api.cli.make_command import make_command
+from api.cli.models_command import models_app
 from api.cli.service_commands import keys_app, serve_command, worker_command
 from api.cli.voices_command import voices_command
 
@@ -32,6 +33,7 @@ app.command("serve")(serve_command)
 app.command("worker")(worker_command)
 app.add_typer(keys_app, name="keys")
 app.add_typer(db_app, name="db")
+app.add_typer(models_app, name="models")
 
 
 @app.callback()

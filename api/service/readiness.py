@@ -66,6 +66,8 @@ def readiness(state: ServiceState) -> ReadyOut:
         visual_ok, visual = _visual_channel(state)
     except Exception as exc:  # a broken model install is reported plainly
         visual_ok, visual = False, f"unavailable: {type(exc).__name__}: {exc}"[:300]
+    if not visual_ok and "montage models" not in visual:
+        visual += " (see `montage models list`; install weights with `montage models install`)"
     checks.append(CheckOut(name="visual channel (CLIP)", ok=visual_ok, required=False, detail=visual))
     channels = ["text", "visual"] if visual_ok else ["text"]
     ready = all(check.ok for check in checks if check.required)

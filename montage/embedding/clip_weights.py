@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from montage.embedding.file_fingerprint import file_fingerprint
-from montage.embedding.hub_cache import cached_hub_file, hub_cache_dir, url_cache_dir
+from montage.embedding.hub_cache import cached_hub_file, hub_cache_dir, hub_snapshot_dir, url_cache_dir
 from montage.embedding.open_clip_tags import (
     PretrainedSource,
     clean_tag,
@@ -27,6 +27,10 @@ from montage.options.embedding import EmbeddingOptions
 _HF_WEIGHTS_NAME = "open_clip_pytorch_model.bin"
 _HF_SAFE_WEIGHTS_NAME = "open_clip_model.safetensors"
 _CHECKPOINT_SUFFIXES = {".pt", ".pth", ".bin", ".safetensors", ".ckpt", ".npz"}
+CLIP_INSTALL_HINT = (
+    "install them with `montage models install <url-or-file> --sha256 <hex>` (see `montage models list`)"
+)
+"""The command a missing-weights message points to (docs/models.md)."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,8 @@ class ClipWeights:
     model_id: str
 
 
-def _is_path(value: str) -> bool:
+def is_checkpoint_path(value: str) -> bool:
+    """Whether a ``clip_pretrained`` value names a checkpoint file (rather than an open_clip tag)."""
     return (
         "/" in value or "\\" in value or value.startswith("~") or Path(value).suffix in _CHECKPOINT_SUFFIXES
     )
@@ -108,10 +113,12 @@ def resolve_clip_weights(options: EmbeddingOptions) -> ClipWeights:
         raise ModelUnavailableError("CLIP is disabled by configuration (clip_enabled = false)")
     architecture, config_file = _architecture(options)
     pretrained = options.clip_pretrained
-    if _is_path(pretrained):
+    if is_checkpoint_path(pretrained):
         checkpoint = Path(pretrained).expanduser()
         if not checkpoint.is_file():
-            raise ModelUnavailableError(f"CLIP checkpoint file {checkpoint} does not exist")
+            raise ModelUnavailableError(
+                f"CLIP checkpoint file {checkpoint} does not exist; {CLIP_INSTALL_HINT}"
+            )
         model_id = f"open_clip/{architecture}/file:{file_fingerprint(checkpoint)}"
         return ClipWeights(architecture, config_file, checkpoint, None, False, model_id)
     if config_file is not None:
@@ -129,8 +136,8 @@ def resolve_clip_weights(options: EmbeddingOptions) -> ClipWeights:
     if checkpoint_or_none is None:
         raise ModelUnavailableError(
             f"CLIP weights {architecture}/{pretrained} are not on this machine (looked for "
-            f"{'; '.join(looked)}); montage does not download models: put them in that cache or set "
-            "MONTAGE_EMBEDDING__CLIP_PRETRAINED to a checkpoint file"
+            f"{'; '.join(looked)}); montage does not download models on its own: {CLIP_INSTALL_HINT}, "
+            "or set MONTAGE_EMBEDDING__CLIP_PRETRAINED to a checkpoint file"
         )
     tag = clean_tag(pretrained)
     return ClipWeights(
@@ -144,7 +151,7 @@ def clip_model_id(options: EmbeddingOptions) -> str:
     architecture = (
         Path(options.clip_model).stem if options.clip_model.endswith(".json") else options.clip_model
     )
-    if _is_path(pretrained):
+    if is_checkpoint_path(pretrained):
         checkpoint = Path(pretrained).expanduser()
         suffix = file_fingerprint(checkpoint) if checkpoint.is_file() else "missing"
         return f"open_clip/{architecture}/file:{suffix}"
@@ -158,3 +165,45 @@ def clip_availability(options: EmbeddingOptions) -> ClipAvailability:
     except ModelUnavailableError as exc:
         return ClipAvailability(available=False, reason=exc.message, model_id=clip_model_id(options))
     return ClipAvailability(available=True, reason="", model_id=weights.model_id)
+
+
+def is_safetensors(path: Path) -> bool:
+    """Whether ``path`` starts like a safetensors file (a little-endian header length, then a JSON object)."""
+    with open(path, "rb") as handle:
+        head = handle.read(9)
+    if len(head) < 9 or head[8:9] != b"{":
+        return False
+    header_length = int.from_bytes(head[:8], "little")
+    return 0 < header_length < path.stat().st_size
+
+
+def clip_weights_destination(options: EmbeddingOptions, *, safetensors: bool) -> Path:
+    """Where a checkpoint for the configured CLIP model must be put so :func:`resolve_clip_weights` finds it.
+
+    A checkpoint path setting → that path. A pretrained tag → the Hugging Face cache layout open_clip uses
+    (``models--ORG--NAME/snapshots/<refs/main or montage-installed>/<file>``, safetensors or pickle name by
+    ``safetensors``), or for tags with only a URL the open_clip URL cache. Raises ModelUnavailableError when
+    the options name no model that weights could be installed for.
+    """
+    if not options.clip_enabled:
+        raise ModelUnavailableError("CLIP is disabled by configuration (clip_enabled = false)")
+    architecture, config_file = _architecture(options)
+    pretrained = options.clip_pretrained
+    if is_checkpoint_path(pretrained):
+        return Path(pretrained).expanduser().absolute()
+    if config_file is not None:
+        raise ModelUnavailableError(
+            f"a custom CLIP model config ({config_file.name}) loads its weights from a checkpoint file: set "
+            "MONTAGE_EMBEDDING__CLIP_PRETRAINED to the path the checkpoint should be installed at"
+        )
+    source = pretrained_source(architecture, pretrained)
+    if source is None:
+        tags = ", ".join(known_tags(architecture)) or "none"
+        raise ModelUnavailableError(
+            f"open_clip knows no pretrained tag {pretrained!r} for {architecture} (known: {tags})"
+        )
+    if source.hf_repo:
+        safe_name, *pickle_names = _hub_filenames(source.hf_filename)
+        filename = safe_name if safetensors or not pickle_names else pickle_names[0]
+        return hub_snapshot_dir(hub_cache_dir(options.hf_cache_dir), source.hf_repo) / filename
+    return url_cache_dir(options.hf_cache_dir) / posixpath.basename(source.url)

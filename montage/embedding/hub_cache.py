@@ -8,6 +8,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+INSTALLED_REVISION = "montage-installed"
+"""The snapshot (and ``refs/main`` target) ``montage models install`` creates in a repository without one."""
+
 
 def force_hub_offline() -> None:
     """Keep Hugging Face libraries off the network (montage never downloads models) and quiet.
@@ -61,3 +64,27 @@ def cached_hub_file(cache_dir: Path, repo_id: str, filename: str) -> Path | None
     if not found:
         return None
     return max(found, key=lambda path: path.stat().st_mtime)
+
+
+def hub_repo_dir(cache_dir: Path, repo_id: str) -> Path:
+    """The ``models--ORG--NAME`` folder of ``repo_id`` in the hub cache."""
+    return cache_dir / ("models--" + repo_id.replace("/", "--"))
+
+
+def hub_snapshot_dir(cache_dir: Path, repo_id: str) -> Path:
+    """The snapshot folder an installed file of ``repo_id`` goes to: the one ``refs/main`` names, else
+    :data:`INSTALLED_REVISION` (whose ``refs/main`` the installer writes once the file is in place)."""
+    main_ref = hub_repo_dir(cache_dir, repo_id) / "refs" / "main"
+    revision = INSTALLED_REVISION
+    if main_ref.is_file():
+        revision = main_ref.read_text(encoding="utf-8").strip() or INSTALLED_REVISION
+    return hub_repo_dir(cache_dir, repo_id) / "snapshots" / revision
+
+
+def point_main_at(snapshot_dir: Path) -> None:
+    """Write ``refs/main`` naming ``snapshot_dir`` (as the hub does after a download) unless it exists."""
+    main_ref = snapshot_dir.parent.parent / "refs" / "main"
+    if main_ref.is_file():
+        return
+    main_ref.parent.mkdir(parents=True, exist_ok=True)
+    main_ref.write_text(snapshot_dir.name, encoding="utf-8")

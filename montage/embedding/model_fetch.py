@@ -13,6 +13,7 @@ its ``Content-Length`` is an error.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import http.client
 import os
@@ -79,6 +80,7 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
         newurl: str,
     ) -> urllib.request.Request | None:
         if urllib.parse.urlsplit(newurl).scheme.lower() not in _SCHEMES:
+            fp.close()
             raise ModelInstallError(f"refusing a redirect to {redact(newurl)}: only http(s) is allowed")
         return super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
 
@@ -110,9 +112,12 @@ def _download(
 ) -> tuple[str, int]:
     shown = redact(url)
     opener = urllib.request.build_opener(_HttpOnlyRedirects)
-    request = urllib.request.Request(
-        url, headers={"User-Agent": "montage-models", "Accept-Encoding": "identity"}
-    )
+    headers = {"User-Agent": "montage-models", "Accept-Encoding": "identity"}
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is not None:  # urllib cannot connect to user:password@host: send Basic auth instead
+        credentials = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+        headers["Authorization"] = "Basic " + base64.b64encode(credentials.encode("utf-8")).decode("ascii")
+    request = urllib.request.Request(shown, headers=headers)
     try:
         with opener.open(request, timeout=timeout) as response:
             declared_header = response.headers.get("Content-Length")
@@ -129,6 +134,7 @@ def _download(
     except ModelInstallError:
         raise
     except urllib.error.HTTPError as exc:
+        exc.close()
         raise ModelInstallError(f"downloading {shown} failed: HTTP {exc.code} {exc.reason}") from exc
     except (
         OSError,

@@ -53,6 +53,20 @@ class RenderOptions(BaseModel):
     end_card_s: float = Field(default=4.0, gt=0, le=30, description="Length of the end card.")
     end_card_color: str = Field(default="0x111820", description="Background of the end card.")
     fallback: FallbackOptions = Field(default_factory=FallbackOptions)
+    processes: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description=(
+            "ffmpeg processes rendering parts of the video at the same time (0 = one per CPU core this "
+            "process may use; 1 = the whole video in one ffmpeg pass)."
+        ),
+    )
+    min_part_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Shortest part worth its own process: a shorter video is rendered in fewer parts.",
+    )
     timeout_s: float | None = Field(
         default=None, gt=0, description="Kill ffmpeg after this long (None: never)."
     )

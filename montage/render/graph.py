@@ -87,13 +87,18 @@ class FfmpegCommand:
     output_options: tuple[str, ...]
     output_path: str
     global_options: tuple[str, ...] = field(default=("-nostdin", "-hide_banner", "-y"))
+    stream_maps: tuple[str, ...] = ()
+    """Input streams mapped as they are (e.g. ``0:v`` to copy a video), before the graph's ``maps``."""
 
     def argv(self, executable: str = "ffmpeg", *, extra_output_options: Sequence[str] = ()) -> list[str]:
         """The argument vector (no shell involved, so no shell quoting)."""
         args = [executable, *self.global_options]
         for item in self.inputs:
             args += [*item.options, "-i", item.source]
-        args += ["-filter_complex", self.graph.to_string()]
+        if self.graph.chains:  # a join of finished streams has no graph
+            args += ["-filter_complex", self.graph.to_string()]
+        for stream in self.stream_maps:
+            args += ["-map", stream]
         for label in self.maps:
             args += ["-map", f"[{label}]"]
         args += [*self.output_options, *extra_output_options, self.output_path]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from montage.render.graph import Chain, Filter, f
+from montage.options.render import RenderOptions
+from montage.render.graph import Chain, Filter, Input, f
+from montage.timeline.model import Timeline
 
 SAMPLE_RATE = 48_000
 
@@ -93,3 +96,30 @@ def music_chains(
             ("voice_mix", "music_ducked"), (f("amix", inputs=2, duration="first", normalize=0),), (out_label,)
         ),
     ]
+
+
+def timeline_sound(
+    timeline: Timeline, options: RenderOptions, inputs: list[Input], total_s: float, out_label: str
+) -> list[Chain]:
+    """The whole soundtrack of ``timeline`` (``total_s`` long) as chains; its inputs are appended to
+    ``inputs``: the narration clips, then the music (looped) when there is any."""
+    placed: list[PlacedAudio] = []
+    for clip in timeline.narration:
+        inputs.append(Input(clip.path))
+        placed.append(PlacedAudio(f"{len(inputs) - 1}:a", clip.start_s))
+    music_path = options.music_path or (Path(timeline.music.path) if timeline.music else None)
+    if music_path is None:
+        return narration_chains(placed, total_s, out_label)
+    gain = options.music_gain_db if options.music_path or timeline.music is None else timeline.music.gain_db
+    chains = narration_chains(placed, total_s, "voice")
+    inputs.append(Input(str(music_path), ("-stream_loop", "-1")))
+    return chains + music_chains(
+        f"{len(inputs) - 1}:a",
+        "voice",
+        total_s=total_s,
+        gain_db=gain,
+        fade_s=options.music_fade_s,
+        duck_threshold=options.duck_threshold,
+        duck_ratio=options.duck_ratio,
+        out_label=out_label,
+    )

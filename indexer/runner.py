@@ -18,27 +18,19 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from PIL import Image
 from sqlalchemy import select, update
 
 from indexer.analysis_types import AnalysisOptions
 from indexer.discover import DiscoveredFile, content_fingerprint, scan_library
+from indexer.file_store import StoreContext, StoredFile, source_text, store_outcome
 from indexer.file_worker import FileJob, FileOutcome, process_file
 from indexer.keyframe_store import KeyframeStore
 from indexer.library_manifests import LibraryManifests, load_manifests, manifest_files, remembered_fields
 from indexer.library_scope import library_folders, report_refused, sources_outside
-from indexer.library_text import SourceText, build_source_text
-from indexer.library_writer import (
-    refresh_text,
-    shot_ids_for,
-    unsigned64,
-    update_credits,
-    write_failed,
-    write_indexed,
-)
+from indexer.library_writer import refresh_text, unsigned64, update_credits
 from indexer.near_duplicates import group_near_duplicates
 from indexer.progress import ProgressSink, SilentProgress
-from indexer.shot_vectors import text_vectors, visual_vectors
+from indexer.shot_vectors import text_vectors
 from indexer.vector_sync import ChannelSync, sync_vector_indexes
 from indexer.worker_pool import WorkerPool, completed
 from montage.config import Settings
@@ -49,7 +41,7 @@ from montage.db.repositories.shots import put_embeddings
 from montage.db.repositories.sources import sources_by_path, sources_under
 from montage.db.session import transaction
 from montage.errors import InputError
-from montage.search.channels import TEXT, VISUAL, Channels
+from montage.search.channels import TEXT, Channels
 from montage.text.cues import Cue
 
 log = logging.getLogger(__name__)
@@ -119,192 +111,243 @@ def analyzer_version(settings: Settings) -> str:
 
 
 def _library_manifests(
-    settings: Settings, db: Database, request: IndexRequest, roots: list[Path], report: IndexReport
+    settings: Settings, db: Database, request: IndexRequest, roots: list[Path], problems: list[str]
 ) -> LibraryManifests:
     """The given manifests, those the library holds (found by name), and what earlier manifests said."""
     explicit, found = manifest_files(request.manifests, roots, settings.library_roots)
-    current = load_manifests(explicit, found, report.manifest_problems)
+    current = load_manifests(explicit, found, problems)
     with db.sessions() as session:
         remembered = remembered_fields(session, roots)
     return LibraryManifests(current, remembered)
 
 
-def _source_text(
-    found: DiscoveredFile, manifest: LibraryManifests, tags: dict[str, str], cues: list[Cue]
-) -> SourceText:
-    return build_source_text(
-        found.path, root=found.root, manifest=manifest, container_tags=tags, embedded_subtitles=cues
+def request_roots(request: IndexRequest) -> list[Path]:
+    """The request's paths, resolved; raises ``InputError`` (``path_not_found``) for a missing one."""
+    roots = [path.expanduser().resolve() for path in request.paths]
+    for root in roots:
+        if not root.exists():
+            raise InputError(f"no such file or folder: {root}", code="path_not_found")
+    return roots
+
+
+def store_context(
+    settings: Settings,
+    db: Database,
+    channels: Channels,
+    request: IndexRequest,
+    *,
+    problems: list[str] | None = None,
+    keyframes: KeyframeStore | None = None,
+) -> StoreContext:
+    """Everything :func:`indexer.file_store.store_outcome` needs for the files of ``request``.
+
+    Manifest problems found on the way are appended to ``problems``.
+    """
+    return StoreContext(
+        channels=channels,
+        keyframes=keyframes or KeyframeStore(settings.keyframe_dir),
+        version=analyzer_version(settings),
+        manifest=_library_manifests(settings, db, request, request_roots(request), problems or []),
     )
 
 
 @dataclass
-class _Run:
-    settings: Settings
-    db: Database
-    channels: Channels
-    progress: ProgressSink
+class IndexPlan:
+    """What an index run must analyse, and what its planning found (in ``report``)."""
+
+    roots: list[Path]
+    todo: list[DiscoveredFile]
     report: IndexReport
-    keyframes: KeyframeStore
-    version: str
-    manifest: LibraryManifests
+    context: StoreContext
 
-    def classify(
-        self, found: list[DiscoveredFile], full: bool
-    ) -> tuple[list[DiscoveredFile], list[DiscoveredFile]]:
-        """Split discovered files into (to analyse, unchanged)."""
-        todo: list[DiscoveredFile] = []
-        unchanged: list[DiscoveredFile] = []
-        with transaction(self.db.sessions) as session:
-            stored = sources_by_path(session)
-            for item in found:
-                source = stored.get(str(item.path))
-                if full or source is None or source.analyzer_version != self.version:
-                    todo.append(item)
+
+def _classify(
+    db: Database, version: str, found: list[DiscoveredFile], full: bool
+) -> tuple[list[DiscoveredFile], list[DiscoveredFile]]:
+    """Split discovered files into (to analyse, unchanged)."""
+    todo: list[DiscoveredFile] = []
+    unchanged: list[DiscoveredFile] = []
+    with transaction(db.sessions) as session:
+        stored = sources_by_path(session)
+        for item in found:
+            source = stored.get(str(item.path))
+            if full or source is None or source.analyzer_version != version:
+                todo.append(item)
+                continue
+            stat = item.path.stat()
+            if (stat.st_size, stat.st_mtime_ns) == (source.size_bytes, source.mtime_ns):
+                unchanged.append(item)
+            elif stat.st_size > 0 and content_fingerprint(item.path) == source.content_hash:
+                source.size_bytes, source.mtime_ns = stat.st_size, stat.st_mtime_ns  # touched only
+                unchanged.append(item)
+            else:
+                todo.append(item)
+    return todo, unchanged
+
+
+def _refresh_unchanged_text(db: Database, context: StoreContext, unchanged: list[DiscoveredFile]) -> int:
+    """Re-embed the text of unchanged files whose manifest, sidecar or names changed; returns how many."""
+    refreshed = 0
+    for item in unchanged:
+        with transaction(db.sessions) as session:
+            source = session.scalars(select(Source).where(Source.path == str(item.path))).one()
+            if source.status != "indexed":
+                continue
+            cues = [Cue(float(c[0]), float(c[1]), str(c[2])) for c in source.embedded_subtitles]  # type: ignore[arg-type]
+            text = source_text(item, context.manifest, dict(source.container_tags), cues)
+            if text.digest() == source.text_digest:
+                update_credits(source, text)  # a licence or attribution may have changed
+                continue
+            refresh_text(session, source, text)
+            encoder = context.channels.text
+            vectors = text_vectors(encoder, {shot.id: shot.text for shot in source.shots})
+            put_embeddings(session, channel=TEXT, model_id=encoder.model_id, vectors=vectors)
+            refreshed += 1
+    return refreshed
+
+
+def plan_index(
+    settings: Settings,
+    db: Database,
+    channels: Channels,
+    request: IndexRequest,
+    *,
+    keyframes: KeyframeStore | None = None,
+) -> IndexPlan:
+    """Discover the requested files, skip unchanged ones (refreshing their text) and list the rest."""
+    roots = request_roots(request)
+    report = IndexReport(
+        visual_channel="available" if channels.visual else f"unavailable: {channels.visual_reason}"
+    )
+    context = store_context(
+        settings, db, channels, request, problems=report.manifest_problems, keyframes=keyframes
+    )
+    scan = scan_library(roots, allowed_roots=settings.library_roots)
+    report.refused = report_refused(scan.refused)
+    report.discovered = len(scan.files)
+    todo, unchanged = _classify(db, context.version, scan.files, request.full)
+    report.unchanged = len(unchanged)
+    report.text_refreshed = _refresh_unchanged_text(db, context, unchanged)
+    return IndexPlan(roots=roots, todo=todo, report=report, context=context)
+
+
+def _record(report: IndexReport, item: DiscoveredFile, stored: StoredFile) -> None:
+    if stored.error_code is not None:
+        report.failed.append(
+            {"path": str(item.path), "code": stored.error_code, "message": stored.error_message or ""}
+        )
+        log.warning("failed to index %s: %s", item.path, stored.error_message)
+        return
+    report.indexed += 1
+    report.shots_written += stored.shots
+    report.media_seconds += stored.media_seconds
+
+
+def _analyse(
+    settings: Settings,
+    db: Database,
+    plan: IndexPlan,
+    progress: ProgressSink,
+    should_stop: Callable[[], bool] | None = None,
+) -> None:
+    """Analyse files in worker processes and store each result as it arrives.
+
+    Raises :class:`IndexStopped` soon after ``should_stop()`` turns true; any exception (SIGTERM made
+    one by the CLI, a cancelled job) terminates the workers at once. Files stored so far stay stored.
+    """
+    options = analysis_options(settings)
+    pending = list(plan.todo)
+    progress.start(len(plan.todo), "indexing")
+    while pending:
+        with WorkerPool(settings.index.workers) as pool:
+            futures: dict[Future[FileOutcome], DiscoveredFile] = {
+                pool.submit(process_file, FileJob(item.path, options, settings.index.probe_timeout_s)): item
+                for item in pending
+            }
+            pending = []
+            for future in completed(futures, should_stop):
+                item = futures[future]
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    pending.append(item)  # the pool died (a decoder crashed); retry the rest in a new pool
                     continue
-                stat = item.path.stat()
-                if (stat.st_size, stat.st_mtime_ns) == (source.size_bytes, source.mtime_ns):
-                    unchanged.append(item)
-                elif stat.st_size > 0 and content_fingerprint(item.path) == source.content_hash:
-                    source.size_bytes, source.mtime_ns = stat.st_size, stat.st_mtime_ns  # touched only
-                    unchanged.append(item)
-                else:
-                    todo.append(item)
-        return todo, unchanged
+                _record(plan.report, item, store_outcome(db.sessions, plan.context, item, outcome))
+                progress.advance(1, item.rel_path)
+        if pending:
+            crashed = pending.pop(0)
+            outcome = crashed_outcome(crashed, "the analysis process crashed on this file")
+            _record(plan.report, crashed, store_outcome(db.sessions, plan.context, crashed, outcome))
+            progress.advance(1, crashed.rel_path)
+    progress.finish()
 
-    def refresh_unchanged_text(self, unchanged: list[DiscoveredFile]) -> None:
-        """Re-embed the text of unchanged files whose manifest, sidecar or names changed."""
-        for item in unchanged:
-            with transaction(self.db.sessions) as session:
-                source = session.scalars(select(Source).where(Source.path == str(item.path))).one()
-                if source.status != "indexed":
-                    continue
-                cues = [Cue(float(c[0]), float(c[1]), str(c[2])) for c in source.embedded_subtitles]  # type: ignore[arg-type]
-                text = _source_text(item, self.manifest, dict(source.container_tags), cues)
-                if text.digest() == source.text_digest:
-                    update_credits(source, text)  # a licence or attribution may have changed
-                    continue
-                refresh_text(session, source, text)
-                vectors = text_vectors(self.channels.text, {shot.id: shot.text for shot in source.shots})
-                put_embeddings(session, channel=TEXT, model_id=self.channels.text.model_id, vectors=vectors)
-                self.report.text_refreshed += 1
 
-    def store(self, item: DiscoveredFile, outcome: FileOutcome) -> None:
-        """Write one file's outcome (success or failure) in one transaction."""
-        if outcome.error_code is not None:
-            with transaction(self.db.sessions) as session:
-                write_failed(session, discovered=item, outcome=outcome, analyzer_version=self.version)
-            self.report.failed.append(
-                {"path": str(item.path), "code": outcome.error_code, "message": outcome.error_message or ""}
-            )
-            log.warning("failed to index %s: %s", item.path, outcome.error_message)
-            return
-        assert outcome.info is not None
-        text = _source_text(item, self.manifest, dict(outcome.info.tags), outcome.subtitles)
-        ids = shot_ids_for(outcome)
-        keyframe_paths: dict[int, str] = {}
-        images: dict[int, Image.Image] = {}
-        for shot_id, shot in zip(ids, outcome.shots, strict=True):
-            if shot.keyframe_jpeg is not None:
-                keyframe_paths[shot_id] = str(self.keyframes.save_bytes(shot_id, shot.keyframe_jpeg))
-                if self.channels.visual is not None:
-                    images[shot_id] = self.keyframes.load(shot_id)
-        texts = {
-            shot_id: text.shot_text(shot.start_s, shot.end_s)
-            for shot_id, shot in zip(ids, outcome.shots, strict=True)
-        }
-        vectors = {(TEXT, self.channels.text.model_id): text_vectors(self.channels.text, texts)}
-        if self.channels.visual is not None:
-            vectors[(VISUAL, self.channels.visual.model_id)] = visual_vectors(self.channels.visual, images)
-        with transaction(self.db.sessions) as session:
-            write_indexed(
-                session,
-                discovered=item,
-                outcome=outcome,
-                text=text,
-                analyzer_version=self.version,
-                keyframe_paths=keyframe_paths,
-                vectors=vectors,
-            )
-        self.report.indexed += 1
-        self.report.shots_written += len(ids)
-        self.report.media_seconds += outcome.info.duration_s or 0.0
+def crashed_outcome(item: DiscoveredFile, message: str, code: str = "worker_crashed") -> FileOutcome:
+    """The outcome recorded for a file whose analysis never came back (its process died)."""
+    size = item.path.stat().st_size if item.path.exists() else 0
+    return FileOutcome(
+        path=item.path, fingerprint="", size_bytes=size, mtime_ns=0, error_code=code, error_message=message
+    )
 
-    def analyse(self, todo: list[DiscoveredFile], should_stop: Callable[[], bool] | None = None) -> None:
-        """Analyse files in worker processes and store each result as it arrives.
 
-        Raises :class:`IndexStopped` soon after ``should_stop()`` turns true; any exception (SIGTERM made
-        one by the CLI, a cancelled job) terminates the workers at once. Files stored so far stay stored.
-        """
-        options = analysis_options(self.settings)
-        pending = list(todo)
-        self.progress.start(len(todo), "indexing")
-        while pending:
-            with WorkerPool(self.settings.index.workers) as pool:
-                futures: dict[Future[FileOutcome], DiscoveredFile] = {
-                    pool.submit(
-                        process_file, FileJob(item.path, options, self.settings.index.probe_timeout_s)
-                    ): item
-                    for item in pending
-                }
-                pending = []
-                for future in completed(futures, should_stop):
-                    item = futures[future]
-                    try:
-                        outcome = future.result()
-                    except BrokenProcessPool:
-                        pending.append(
-                            item
-                        )  # the pool died (a decoder crashed); retry the rest in a new pool
-                        continue
-                    self.store(item, outcome)
-                    self.progress.advance(1, item.rel_path)
-            if pending:
-                crashed = pending.pop(0)
-                outcome = FileOutcome(
-                    path=crashed.path,
-                    fingerprint="",
-                    size_bytes=crashed.path.stat().st_size,
-                    mtime_ns=0,
-                    error_code="worker_crashed",
-                    error_message="the analysis process crashed on this file",
-                )
-                self.store(crashed, outcome)
-                self.progress.advance(1, crashed.rel_path)
-        self.progress.finish()
+def _delete_missing(settings: Settings, db: Database, roots: list[Path]) -> int:
+    """Remove sources under the requested paths whose files are gone or lie outside the library."""
+    library = library_folders(roots, settings.library_roots)
+    with transaction(db.sessions) as session:
+        gone = [s for s in sources_under(session, [str(r) for r in roots]) if not Path(s.path).exists()]
+        gone += [s for s in sources_outside(session, roots, library) if s not in gone]
+        for source in gone:
+            session.delete(source)
+        if gone:
+            session.flush()
+            bump_revision(session)
+    return len(gone)
 
-    def delete_missing(self, roots: list[Path]) -> None:
-        """Remove sources under the requested paths whose files are gone or lie outside the library."""
-        library = library_folders(roots, self.settings.library_roots)
-        with transaction(self.db.sessions) as session:
-            gone = [s for s in sources_under(session, [str(r) for r in roots]) if not Path(s.path).exists()]
-            gone += [s for s in sources_outside(session, roots, library) if s not in gone]
-            for source in gone:
-                session.delete(source)
-            if gone:
-                session.flush()
-                bump_revision(session)
-        self.report.deleted = len(gone)
 
-    def regroup_duplicates(self) -> None:
-        """Recompute near-duplicate groups over the whole library from the keyframe hashes."""
-        with transaction(self.db.sessions) as session:
-            rows = session.execute(select(Shot.id, Shot.phash, Shot.duplicate_group)).all()
-            hashes = {int(r[0]): unsigned64(int(r[1])) for r in rows if r[1] is not None}
-            groups = group_near_duplicates(hashes)
-            changed = 0
-            for shot_id, _phash, current in rows:
-                group = groups.get(int(shot_id))
-                if group != current:
-                    session.execute(update(Shot).where(Shot.id == shot_id).values(duplicate_group=group))
-                    changed += 1
-            if changed:
-                bump_revision(session)
+def _regroup_duplicates(db: Database) -> None:
+    """Recompute near-duplicate groups over the whole library from the keyframe hashes."""
+    with transaction(db.sessions) as session:
+        rows = session.execute(select(Shot.id, Shot.phash, Shot.duplicate_group)).all()
+        hashes = {int(r[0]): unsigned64(int(r[1])) for r in rows if r[1] is not None}
+        groups = group_near_duplicates(hashes)
+        changed = 0
+        for shot_id, _phash, current in rows:
+            group = groups.get(int(shot_id))
+            if group != current:
+                session.execute(update(Shot).where(Shot.id == shot_id).values(duplicate_group=group))
+                changed += 1
+        if changed:
+            bump_revision(session)
 
-    def prune_keyframes(self) -> None:
-        """Delete keyframe files of shots no longer in the library."""
-        with self.db.sessions() as session:
-            keep = set(session.scalars(select(Shot.id)))
-        self.keyframes.prune(keep)
+
+def _prune_keyframes(db: Database, keyframes: KeyframeStore) -> None:
+    """Delete keyframe files of shots no longer in the library."""
+    with db.sessions() as session:
+        keep = set(session.scalars(select(Shot.id)))
+    keyframes.prune(keep)
+
+
+def finish_index(
+    settings: Settings,
+    db: Database,
+    channels: Channels,
+    *,
+    roots: list[Path],
+    report: IndexReport,
+    keyframes: KeyframeStore,
+) -> None:
+    """After every file is stored: remove deleted files, regroup near-duplicates, prune keyframes and
+    build each channel's FAISS index once (published atomically). Idempotent: safe to run again."""
+    report.deleted = _delete_missing(settings, db, roots)
+    _regroup_duplicates(db)
+    _prune_keyframes(db, keyframes)
+    report.channels = sync_vector_indexes(
+        db.sessions,
+        channels,
+        index_dir=settings.index_dir,
+        keyframes=keyframes,
+        exact_max_vectors=settings.search.exact_search_max_vectors,
+    )
 
 
 def run_index(
@@ -321,43 +364,13 @@ def run_index(
     and :class:`IndexStopped` is raised. Files stored so far stay, so the next run resumes.
     """
     started = time.perf_counter()
-    roots = [path.expanduser().resolve() for path in request.paths]
-    for root in roots:
-        if not root.exists():
-            raise InputError(f"no such file or folder: {root}", code="path_not_found")
-    report = IndexReport(
-        visual_channel="available" if channels.visual else f"unavailable: {channels.visual_reason}"
+    plan = plan_index(settings, db, channels, request)
+    _analyse(settings, db, plan, progress or SilentProgress(), should_stop)
+    finish_index(
+        settings, db, channels, roots=plan.roots, report=plan.report, keyframes=plan.context.keyframes
     )
-    run = _Run(
-        settings=settings,
-        db=db,
-        channels=channels,
-        progress=progress or SilentProgress(),
-        report=report,
-        keyframes=KeyframeStore(settings.keyframe_dir),
-        version=analyzer_version(settings),
-        manifest=_library_manifests(settings, db, request, roots, report),
-    )
-    scan = scan_library(roots, allowed_roots=settings.library_roots)
-    found = scan.files
-    report.refused = report_refused(scan.refused)
-    report.discovered = len(found)
-    todo, unchanged = run.classify(found, request.full)
-    report.unchanged = len(unchanged)
-    run.refresh_unchanged_text(unchanged)
-    run.analyse(todo, should_stop)
-    run.delete_missing(roots)
-    run.regroup_duplicates()
-    run.prune_keyframes()
-    report.channels = sync_vector_indexes(
-        db.sessions,
-        channels,
-        index_dir=settings.index_dir,
-        keyframes=run.keyframes,
-        exact_max_vectors=settings.search.exact_search_max_vectors,
-    )
-    report.seconds = time.perf_counter() - started
-    return report
+    plan.report.seconds = time.perf_counter() - started
+    return plan.report
 
 
 def sync_only(settings: Settings, db: Database, channels: Channels) -> list[ChannelSync]:

@@ -24,6 +24,20 @@ def index_command(
     ] = None,
     full: Annotated[bool, typer.Option("--full", help="Re-analyse unchanged files too.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue",
+            help="Start a re-index job on the service's queue instead (scale-out: `montage worker` "
+            "processes analyse the files); prints the job id.",
+        ),
+    ] = False,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait", help="With --queue: follow the job until it ends (exit 1 unless it succeeds)."
+        ),
+    ] = False,
 ) -> None:
     """Index footage: new, changed and deleted files are handled; unchanged files are skipped.
 
@@ -31,6 +45,19 @@ def index_command(
     the same command run again resumes with the rest.
     """
     ctx = CliContext()
+    if queue:
+        from api.cli.queued_index import follow_job, submit_reindex
+
+        job_id = submit_reindex(ctx, list(paths), list(manifest or []), full)
+        if not wait:
+            print(json.dumps({"id": job_id}) if as_json else job_id)
+            return
+        console.print(f"re-index job {job_id}")
+        follow_job(ctx, job_id, as_json=as_json)
+        return
+    if wait:
+        console.print("[red]--wait needs --queue[/]")
+        raise typer.Exit(2)
     try:
         with sigterm_raises(), RichProgress() as progress:
             report = run_index(

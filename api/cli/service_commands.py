@@ -44,14 +44,21 @@ def serve_command(
 
 def worker_command(
     threads: Annotated[int | None, typer.Option("--threads", min=1, help="Jobs run at once.")] = None,
+    index_threads: Annotated[
+        int | None,
+        typer.Option("--index-threads", min=0, help="Files analysed at once for a re-index over the queue."),
+    ] = None,
 ) -> None:
-    """Run jobs from the Redis queue (Dramatiq) until stopped with SIGTERM or Ctrl-C."""
+    """Run jobs, and the per-file tasks of re-indexes, from the Redis queue (Dramatiq) until stopped with
+    SIGTERM or Ctrl-C."""
     from api.jobs.dramatiq_worker import run_worker
     from api.service.json_logging import configure_json_logging
 
     service = ServiceSettings()
     if threads is not None:
         service = service.model_copy(update={"worker_threads": threads})
+    if index_threads is not None:
+        service = service.model_copy(update={"index_threads": index_threads})
     if service.log_json:
         configure_json_logging(logging.INFO)
     run_worker(get_settings(), service)

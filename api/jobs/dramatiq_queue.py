@@ -17,6 +17,7 @@ from api.jobs.queue import WorkerPresence
 from api.service.settings import ServiceSettings
 
 ACTOR_NAME = "montage_run_job"
+INDEX_ACTOR_NAME = "montage_index_file"
 PRESENCE_PREFIX = "montage:workers:"
 
 
@@ -43,28 +44,66 @@ def declare_run_job(
     )
 
 
+def index_queue_name(service: ServiceSettings) -> str:
+    """The queue of per-file index tasks: beside the job queue, consumed by its own worker threads."""
+    return f"{service.queue_name}-index"
+
+
+def declare_index_file(
+    broker: RedisBroker, service: ServiceSettings, run: Callable[[int], object]
+) -> dramatiq.Actor[[int], object]:
+    """Declare the per-file actor of a fanned-out re-index: it takes an index task id and runs it."""
+
+    def montage_index_file(task_id: int) -> None:
+        run(task_id)
+
+    return dramatiq.Actor(
+        montage_index_file,
+        broker=broker,
+        actor_name=INDEX_ACTOR_NAME,
+        queue_name=index_queue_name(service),
+        priority=0,
+        options={},
+    )
+
+
 def presence_pattern(service: ServiceSettings) -> str:
     """The Redis key prefix of the workers serving this queue."""
     return f"{PRESENCE_PREFIX}{service.queue_name}:"
 
 
-def _ignore(_job_id: str) -> None:
+def _ignore(_id: object) -> None:
     """The producer side never runs jobs."""
 
 
 class DramatiqQueue:
     """``JobQueue`` over Dramatiq; ``workers()`` counts live presence keys in Redis."""
 
-    def __init__(self, service: ServiceSettings, run: Callable[[str], object] | None = None) -> None:
-        """``run`` executes a job id (worker side); the API side leaves it None and only sends."""
+    def __init__(
+        self,
+        service: ServiceSettings,
+        run: Callable[[str], object] | None = None,
+        run_index_task: Callable[[int], object] | None = None,
+    ) -> None:
+        """``run`` executes a job id and ``run_index_task`` an index task id (worker side); the API side
+        leaves them None and only sends."""
         self._service = service
         self.broker = make_broker(service)
         self._actor = declare_run_job(self.broker, service, run or _ignore)
+        self._index_actor = declare_index_file(self.broker, service, run_index_task or _ignore)
         self._redis = redis.Redis.from_url(service.redis_url, socket_timeout=3, socket_connect_timeout=3)
 
     def enqueue(self, job_id: str) -> None:
         """Send the job id to the workers."""
         self._actor.send(job_id)
+
+    def enqueue_index_task(self, task_id: int) -> None:
+        """Send an index task id to the workers' index threads."""
+        self._index_actor.send(task_id)
+
+    def index_backlog(self) -> int:
+        """Index task messages in Redis, waiting or taken but not yet acknowledged."""
+        return int(self.broker.do_qsize(index_queue_name(self._service)))
 
     def workers(self) -> WorkerPresence:
         """Workers whose presence key has not expired."""

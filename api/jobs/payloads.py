@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from montage.pipeline.types import MakeRequest
+
+if TYPE_CHECKING:
+    from indexer.runner import IndexRequest
 
 ArticleKind = Literal["auto", "text", "markdown", "html", "url"]
 
@@ -58,3 +61,13 @@ class ReindexJobPayload(BaseModel):
     paths: list[str]
     manifests: list[str] = Field(default_factory=list)
     full: bool = False
+
+    def to_index_request(self) -> IndexRequest:
+        """The indexer's request for this payload."""
+        from pathlib import Path
+
+        from indexer.runner import IndexRequest
+
+        return IndexRequest(
+            paths=[Path(p) for p in self.paths], manifests=[Path(m) for m in self.manifests], full=self.full
+        )

@@ -25,6 +25,9 @@ class WorkerRuntime:
     """Shared by every job a worker process runs. ``enqueue`` puts a job id back on the queue (retries).
 
     ``stopping`` is set when the worker process shuts down; long jobs (a re-index) then stop early.
+    ``enqueue_index_task`` and ``index_backlog`` exist in ``montage worker`` processes (scale-out mode): a
+    re-index is then fanned out as per-file tasks on the queue, and ``index_backlog`` says how many task
+    messages Redis holds (so a sweeper re-sends queued tasks only when their messages can be lost).
     """
 
     settings: Settings
@@ -32,6 +35,8 @@ class WorkerRuntime:
     db: Database
     worker_id: str
     enqueue: Callable[[str], None]
+    enqueue_index_task: Callable[[int], None] | None = None
+    index_backlog: Callable[[], int] | None = None
     stopping: threading.Event = field(default_factory=threading.Event)
     _channels: Channels | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)

@@ -7,6 +7,7 @@ import threading
 from datetime import timedelta
 
 from api.jobs.clock import utcnow
+from api.jobs.index_task_sweep import sweep_index_tasks
 from api.jobs.repository import queued_waiting_since, requeue_stale
 from api.jobs.runtime import WorkerRuntime
 from api.jobs.staging_sweep import discard_orphan_staging
@@ -15,8 +16,8 @@ log = logging.getLogger(__name__)
 
 
 def sweep_once(runtime: WorkerRuntime) -> list[str]:
-    """Requeue stale running jobs, re-send long-waiting queued ones and remove staging folders no active
-    job will publish; returns the ids enqueued."""
+    """Requeue stale running jobs, re-send long-waiting queued ones, re-send lost index tasks (scale-out
+    workers) and remove staging folders no active job will publish; returns the job ids enqueued."""
     stale_after = runtime.service.stale_after_s
     requeued, failed = requeue_stale(runtime.db.sessions, stale_after_s=stale_after)
     for job_id in failed:
@@ -27,6 +28,7 @@ def sweep_once(runtime: WorkerRuntime) -> list[str]:
         runtime.enqueue(job_id)
     if requeued:
         log.warning("requeued jobs of dead workers", extra={"job_ids": requeued})
+    sweep_index_tasks(runtime)
     removed = discard_orphan_staging(runtime)
     if removed:
         log.info("removed staging folders of ended jobs", extra={"revisions": removed})

@@ -26,6 +26,13 @@ class ServiceSettings(BaseSettings):
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", description="Redis of the Dramatiq broker.")
     queue_name: str = Field(default="montage-jobs", description="Dramatiq queue name.")
     worker_threads: int = Field(default=1, ge=1, le=32, description="Jobs one `montage worker` runs at once.")
+    index_threads: int = Field(
+        default=1,
+        ge=0,
+        le=32,
+        description="Files one `montage worker` analyses at once for a re-index fanned out over the queue "
+        "(`dramatiq` mode); 0: this worker takes no per-file index tasks.",
+    )
     heartbeat_s: float = Field(
         default=2.0, gt=0, description="How often a running job's heartbeat is written."
     )

@@ -57,7 +57,13 @@ def test_footage_is_read_only_and_data_and_artifacts_are_volumes(compose: dict[s
         volumes = [str(v) for v in _services(compose)[name]["volumes"]]  # type: ignore[attr-defined]
         footage = [v for v in volumes if ":/footage" in v]
         assert footage and all(v.endswith(":ro") for v in footage)
-        assert "data:/data" in volumes and "artifacts:/data/artifacts" in volumes
+        # what every process must share: published indexes, keyframes, results (docs/service.md)
+        for shared in ("indexes:/data/indexes", "keyframes:/data/keyframes", "artifacts:/data/artifacts"):
+            assert shared in volumes, f"{name}: {shared}"
+    api_volumes = [str(v) for v in _services(compose)["api"]["volumes"]]  # type: ignore[attr-defined]
+    worker_volumes = [str(v) for v in _services(compose)["worker"]["volumes"]]  # type: ignore[attr-defined]
+    assert "data:/data" in api_volumes
+    assert "/data" in worker_volumes  # each worker's own data dir (caches), as on separate machines
 
 
 def test_environment_names_are_real_settings(

@@ -61,6 +61,7 @@ def follow_job(ctx: CliContext, job_id: str, *, as_json: bool) -> None:
             assert job is not None
             status, stage, progress = job.status, job.stage or "", job.progress
             result, error = job.result, (job.error_code, job.error_message)
+            ran = job.finished_at - job.started_at if job.finished_at and job.started_at else None
         line = f"{status} {stage} {progress:.0%}"
         if line != last and not as_json:
             console.print(line)
@@ -69,7 +70,9 @@ def follow_job(ctx: CliContext, job_id: str, *, as_json: bool) -> None:
             break
         time.sleep(POLL_S)
     if as_json:
-        print(json.dumps({"id": job_id, "status": status, "result": result, "error": error[0]}, indent=2))
+        seconds = round(ran.total_seconds(), 3) if ran is not None else None
+        out = {"id": job_id, "status": status, "job_seconds": seconds, "result": result, "error": error[0]}
+        print(json.dumps(out, indent=2))
     elif status == states.SUCCEEDED and result is not None:
         console.print(
             f"indexed {result.get('indexed')}, unchanged {result.get('unchanged')}, "

@@ -1,4 +1,8 @@
-"""The CLIP encoder: an open_clip model loaded from a local checkpoint, images and texts in one space."""
+"""The CLIP encoder: an open_clip model loaded from a local checkpoint, images and texts in one space.
+
+Texts run through the open_clip model in torch; images through the image tower the ``clip_runtime`` option
+picks (the same model in torch, or its checked ONNX export: :mod:`montage.embedding.clip_runtime`).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from montage.embedding.clip_runtime import build_image_tower
 from montage.embedding.clip_weights import ClipWeights, resolve_clip_weights
 from montage.embedding.hub_cache import force_hub_offline
+from montage.embedding.image_tower import ImageTower, normalise_rows
 from montage.embedding.protocol import ImageTextEmbedder
 from montage.embedding.torch_runtime import apply_torch_threads
 from montage.errors import ModelUnavailableError
@@ -22,17 +28,33 @@ _cache_lock = threading.Lock()
 
 
 class OpenClipEncoder:
-    """An :class:`ImageTextEmbedder` over a loaded open_clip model, its eval transform and tokenizer."""
+    """An :class:`ImageTextEmbedder` over a loaded open_clip model, its eval transform and tokenizer.
+
+    Images go through ``tower`` (:mod:`montage.embedding.image_tower`), texts through the model.
+    """
 
     def __init__(
-        self, model: Any, preprocess: Any, tokenizer: Any, model_id: str, dim: int, device: str
+        self,
+        model: Any,
+        preprocess: Any,
+        tokenizer: Any,
+        model_id: str,
+        dim: int,
+        device: str,
+        tower: ImageTower,
     ) -> None:
         self._model = model
         self._preprocess = preprocess
         self._tokenizer = tokenizer
         self._device = device
+        self._tower = tower
         self.model_id = model_id
         self.dim = dim
+
+    @property
+    def image_runtime(self) -> str:
+        """What runs the image tower: "torch", "onnx" or "onnx-int8"."""
+        return self._tower.runtime
 
     def _finish(self, features: Any) -> NDArray[np.float32]:
         import torch
@@ -42,17 +64,17 @@ class OpenClipEncoder:
 
     def embed_images(self, images: Sequence[Image.Image], *, batch_size: int = 32) -> NDArray[np.float32]:
         """Embed ``images`` (any mode; converted to RGB) as L2-normalised float32 rows."""
-        import torch
-
         if not images:
             return np.zeros((0, self.dim), dtype=np.float32)
         parts = []
-        with torch.inference_mode():
-            for start in range(0, len(images), batch_size):
-                batch = torch.stack(
-                    [self._preprocess(image.convert("RGB")) for image in images[start : start + batch_size]]
-                )
-                parts.append(self._finish(self._model.encode_image(batch.to(self._device))))
+        for start in range(0, len(images), batch_size):
+            pixels = np.stack(
+                [
+                    self._preprocess(image.convert("RGB")).numpy()
+                    for image in images[start : start + batch_size]
+                ]
+            )
+            parts.append(normalise_rows(self._tower.encode(pixels.astype(np.float32, copy=False))))
         return np.concatenate(parts)
 
     def embed_texts(self, texts: Sequence[str], *, batch_size: int = 64) -> NDArray[np.float32]:
@@ -105,7 +127,8 @@ def _load(options: EmbeddingOptions) -> ImageTextEmbedder:
         ) from exc
     model.eval()
     dim = int(open_clip.get_model_config(weights.architecture)["embed_dim"])
-    return OpenClipEncoder(model, preprocess, tokenizer, weights.model_id, dim, options.device)
+    tower = build_image_tower(model, preprocess, weights, options)
+    return OpenClipEncoder(model, preprocess, tokenizer, weights.model_id, dim, options.device, tower)
 
 
 def load_clip_encoder(options: EmbeddingOptions) -> ImageTextEmbedder:

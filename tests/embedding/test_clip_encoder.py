@@ -1,4 +1,8 @@
-"""The CLIP encoder over a tiny open_clip model and a checkpoint file the test writes itself."""
+"""The CLIP encoder over a tiny open_clip model and a checkpoint file the test writes itself.
+
+These tests run the image tower in torch (``clip_runtime="torch"``), so vectors must equal the model's own;
+the ONNX runtimes are tested in test_clip_runtime.py.
+"""
 
 from __future__ import annotations
 
@@ -26,8 +30,12 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> TinyClip:
 
 @pytest.fixture(scope="module")
 def encoder(tiny: TinyClip) -> ImageTextEmbedder:
-    return load_clip_encoder(
-        EmbeddingOptions(clip_model=str(tiny.config), clip_pretrained=str(tiny.checkpoint))
+    return load_clip_encoder(_options(tiny))
+
+
+def _options(tiny: TinyClip, checkpoint: Path | None = None) -> EmbeddingOptions:
+    return EmbeddingOptions(
+        clip_model=str(tiny.config), clip_pretrained=str(checkpoint or tiny.checkpoint), clip_runtime="torch"
     )
 
 
@@ -86,19 +94,16 @@ def test_batching_does_not_change_vectors(encoder: ImageTextEmbedder) -> None:
 
 
 def test_encoder_is_cached_per_options(encoder: ImageTextEmbedder, tiny: TinyClip) -> None:
-    again = load_clip_encoder(
-        EmbeddingOptions(clip_model=str(tiny.config), clip_pretrained=str(tiny.checkpoint))
-    )
+    again = load_clip_encoder(_options(tiny))
     assert again is encoder
+    assert getattr(encoder, "image_runtime", None) == "torch"
 
 
 def test_other_weights_give_another_id_and_other_vectors(
     encoder: ImageTextEmbedder, tmp_path: Path, tiny: TinyClip
 ) -> None:
     other = write_tiny_clip(tmp_path, seed=1)
-    second = load_clip_encoder(
-        EmbeddingOptions(clip_model=str(tiny.config), clip_pretrained=str(other.checkpoint))
-    )
+    second = load_clip_encoder(_options(tiny, other.checkpoint))
     assert second.model_id != encoder.model_id
     assert not np.allclose(second.embed_texts(["a red square"]), encoder.embed_texts(["a red square"]))
 
@@ -107,7 +112,7 @@ def test_corrupt_checkpoint_is_a_plain_error(tiny: TinyClip, tmp_path: Path) -> 
     broken = tmp_path / "broken.pt"
     broken.write_bytes(b"this is not a torch checkpoint")
     with pytest.raises(ModelUnavailableError, match="cannot be loaded from"):
-        load_clip_encoder(EmbeddingOptions(clip_model=str(tiny.config), clip_pretrained=str(broken)))
+        load_clip_encoder(_options(tiny, broken))
 
 
 def test_custom_config_needs_a_file_not_a_tag(tiny: TinyClip) -> None:

@@ -13,6 +13,7 @@ from api.cli.context import CliContext, console, fail
 from montage.errors import InputError, MontageError
 from montage.pipeline.make import make_video
 from montage.pipeline.types import STAGES, MakeRequest
+from montage.pipeline.warm_up import start_warm_up
 
 ASPECTS = ("16:9", "9:16", "1:1")
 
@@ -88,7 +89,9 @@ def make_command(
                 if stage in tasks:
                     bars.update(tasks[stage], completed=fraction)
 
+            warming = start_warm_up()  # overlaps with loading the text model
             channels = ctx.channels
+            warming.join()
             result = make_video(
                 request,
                 settings=ctx.settings,

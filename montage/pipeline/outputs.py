@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -83,6 +84,14 @@ def write_poster(video: Path, poster: Path, at_s: float) -> Path | None:
     return poster if result.returncode == 0 and poster.exists() else None
 
 
+def write_side_files(timeline: Timeline, staged: MakeOutputs) -> None:
+    """The timeline JSON, the SRT and VTT subtitles and the OTIO export of ``timeline``."""
+    write_timeline_json(timeline, staged.timeline)
+    write_srt(timeline, staged.srt)
+    write_vtt(timeline, staged.vtt)
+    export_otio(timeline, staged.otio)
+
+
 def write_outputs(
     timeline: Timeline,
     *,
@@ -99,12 +108,10 @@ def write_outputs(
     """
     with_video = render_options is not None
     final = output_paths(out_dir, name, with_video=with_video)
-    with staging_dir(out_dir) as work:
+    with staging_dir(out_dir) as work, ThreadPoolExecutor(1, thread_name_prefix="outputs") as pool:
         staged = output_paths(work, name, with_video=with_video)
-        write_timeline_json(timeline, staged.timeline)
-        write_srt(timeline, staged.srt)
-        write_vtt(timeline, staged.vtt)
-        export_otio(timeline, staged.otio)
+        # the side files are written while ffmpeg renders (the OTIO export probes each source's rate)
+        side_files = pool.submit(write_side_files, timeline, staged)
         if render_options is not None:
             assert staged.video is not None and staged.poster is not None
             render_timeline(
@@ -114,6 +121,7 @@ def write_outputs(
                 progress=(lambda fraction: progress("render", fraction)) if progress else None,
             )
             write_poster(staged.video, staged.poster, at_s=min(1.0, timeline.duration_s / 2))
+        side_files.result()
         if should_cancel is not None and should_cancel():
             raise CancelledError("the job was cancelled")
         publish(staged, final)

@@ -10,6 +10,9 @@ ceiling; the limiter takes some loudness back, so gain is corrected and the clip
 within 0.05 LU (at most 6 rounds). TTS speech often has a peak-to-loudness ratio above 15 dB, so −16
 LUFS under a −1.5 dBFS ceiling needs the limiter. Everything runs in process in a few milliseconds per
 sentence; see docs/speech.md for the measured comparison with ffmpeg ``loudnorm`` two-pass.
+
+scipy's filters are imported on first use (``import scipy.signal`` costs about a second of start-up, and
+a run whose narration is all cached never needs it); :func:`load_filters` imports them ahead of time.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import math
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.signal import lfilter
 
 from montage.speech.peak_limiter import limit_peaks
 
@@ -59,12 +61,20 @@ def k_weighting(sample_rate: int) -> list[tuple[NDArray[np.float64], NDArray[np.
     return [(shelf_b, shelf_a), (np.array([1.0, -2.0, 1.0]), highpass_a)]
 
 
+def load_filters() -> None:
+    """Import the filter code the measurement and the limiter use (otherwise imported on first use)."""
+    import scipy.ndimage
+    import scipy.signal  # noqa: F401
+
+
 def integrated_lufs(samples: NDArray[np.float64], sample_rate: int) -> float | None:
     """Integrated loudness of mono ``samples`` (full scale 1.0), or None when shorter than one block
     or entirely below the absolute gate."""
     block, step = round(BLOCK_S * sample_rate), round(STEP_S * sample_rate)
     if samples.size < block:
         return None
+    from scipy.signal import lfilter
+
     weighted = samples
     for b, a in k_weighting(sample_rate):
         weighted = lfilter(b, a, weighted)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.ndimage import minimum_filter1d
 
 WINDOW_S = 0.005
 
@@ -20,6 +19,8 @@ def limit_peaks(samples: NDArray[np.float64], sample_rate: int, *, ceiling: floa
     magnitude = np.abs(samples)
     if samples.size == 0 or float(magnitude.max()) <= ceiling:
         return samples
+    from scipy.ndimage import minimum_filter1d  # on first use: a second of start-up otherwise
+
     window = max(1, round(WINDOW_S * sample_rate))
     needed = np.minimum(1.0, ceiling / np.maximum(magnitude, 1e-12))
     # Trailing minimum: held[m] = min(needed[m - window + 1 .. m]).

@@ -17,6 +17,7 @@ from PIL import Image
 from montage.embedding.clip_runtime import build_image_tower
 from montage.embedding.clip_weights import ClipWeights, resolve_clip_weights
 from montage.embedding.hub_cache import force_hub_offline
+from montage.embedding.image_preprocess import ImagePreprocessor
 from montage.embedding.image_tower import ImageTower, normalise_rows
 from montage.embedding.protocol import ImageTextEmbedder
 from montage.embedding.torch_runtime import apply_torch_threads
@@ -44,7 +45,7 @@ class OpenClipEncoder:
         tower: ImageTower,
     ) -> None:
         self._model = model
-        self._preprocess = preprocess
+        self._pixels = ImagePreprocessor(preprocess)
         self._tokenizer = tokenizer
         self._device = device
         self._tower = tower
@@ -68,13 +69,8 @@ class OpenClipEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         parts = []
         for start in range(0, len(images), batch_size):
-            pixels = np.stack(
-                [
-                    self._preprocess(image.convert("RGB")).numpy()
-                    for image in images[start : start + batch_size]
-                ]
-            )
-            parts.append(normalise_rows(self._tower.encode(pixels.astype(np.float32, copy=False))))
+            pixels = np.stack([self._pixels(image) for image in images[start : start + batch_size]])
+            parts.append(normalise_rows(self._tower.encode(pixels)))
         return np.concatenate(parts)
 
     def embed_texts(self, texts: Sequence[str], *, batch_size: int = 64) -> NDArray[np.float32]:

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from montage.embedding.clip_weights import ClipWeights
 from montage.embedding.file_fingerprint import file_fingerprint
+from montage.embedding.image_preprocess import ImagePreprocessor
 from montage.embedding.image_tower import ImageTower, TorchImageTower
 from montage.embedding.onnx_export import export_image_tower, quantise_int8
 from montage.embedding.onnx_image_tower import OnnxImageTower
@@ -49,7 +50,8 @@ def default_cache_dir() -> Path:
 
 def check_pixels(preprocess: Any) -> NDArray[np.float32]:
     """The check images through the model's own preprocessing, as one (N, 3, H, W) batch."""
-    return np.stack([preprocess(image).numpy() for image in check_images()]).astype(np.float32)
+    pixels = ImagePreprocessor(preprocess)
+    return np.stack([pixels(image) for image in check_images()])
 
 
 def export_path(cache_dir: Path, weights: ClipWeights, runtime: str, image_size: tuple[int, int]) -> Path:

@@ -1,17 +1,29 @@
-"""Benchmark the one-pass video analysis against a plain ffmpeg decode of the same files; prints JSON.
+"""Benchmark the whole index run, CLIP included, against a plain ffmpeg decode of the same files; prints JSON.
 
-For every file the baseline ``ffmpeg -threads 2 -i FILE -f null -`` (decode only, same thread count as the
-analysis) is timed right before ``analyze_video`` (decode + downscale + cut detection + measures +
-keyframes + pHash). ``ratio`` = baseline seconds / analysis seconds (1.0 = as fast as decoding alone; the
-target is ≥ 0.7). Optionally a ViT-B-32-sized open_clip image encoder with random weights (no download)
-embeds the keyframes in batches of 32 on 2 torch threads, reported separately and combined.
+Baseline: ``ffmpeg -threads 2 -i FILE -map 0:v:0 -f null -`` (video decode only, same thread count as the
+analysis), file after file. Index run: ``indexer.runner.run_index`` on the same files into a fresh data
+directory — worker processes decode and analyse (shots, keyframes, quality, pHash), the parent stores each
+file and embeds its text and its keyframes with CLIP, then the FAISS indexes are built. The models are
+loaded once before the timing (a service or worker has them loaded); the CLIP image tower is a ViT-B-32-sized
+open_clip model with random weights (seed 0, written once to the cache folder as a checkpoint file and
+loaded the way real weights are), run by ``--clip-runtime`` (default: montage's default). ``ratio`` =
+baseline seconds / index-run seconds (1.0 = as fast as decoding alone; the target is >= 0.7). Each round
+times the baseline right before the index run (``--repeat`` rounds, medians). ``--analysis`` also times
+``analyze_video`` alone on the generated file (no storing, no embedding).
+
+The CLIP check: the keyframes the runs stored (generated and shared footage, up to ``--check-images``)
+are embedded by the float torch model and by the runtime; ``clip.check`` gives the lowest and mean cosine
+of the two vectors of each image (montage uses an export only when >= 0.99 on its own check images) and
+both speeds.
 
 Footage: 10 minutes of generated 720p30 H.264 (segments of 1.5-7.5 s from different lavfi sources with
-light noise, so every joint is a known hard cut; cached between runs), plus every video file under
-../shared/footage when present. Cut accuracy on the generated footage counts detected shot starts within
-±1 frame of a true joint (no segment exceeds ``max_shot_s``, so there are no sub-shot splits).
+light noise, so every joint is a known hard cut; cached between runs), plus the folder ../shared/footage
+indexed as one library when present. Cut accuracy on the generated footage counts detected shot starts
+within ±1 frame of a true joint (no segment exceeds ``max_shot_s``, so there are no sub-shot splits).
 
-    .venv/bin/python bench/bench_index_decode.py --repeat 2        # ~10 min (+ 10-15 min once to generate)
+    .venv/bin/python bench/bench_index_decode.py --repeat 2      # ~8 min on a quiet machine (+ ~1 min once to
+                                                                 # export the CLIP tower, + 10-15 min once to
+                                                                 # generate the footage)
     .venv/bin/python bench/bench_index_decode.py --minutes 1 --no-clip --no-shared
 """
 
@@ -19,19 +31,36 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from indexer.analysis_types import AnalysisOptions, VideoAnalysis
 from indexer.analyze import analyze_video
+from indexer.runner import IndexReport, IndexRequest, run_index
+from montage.config import Settings
+from montage.db.database import open_database
+from montage.db.repositories.shots import all_shots
+from montage.embedding.clip_encoder import load_clip_encoder
+from montage.embedding.protocol import ImageTextEmbedder
+from montage.embedding.tower_check import MIN_COSINE, agreement
 from montage.media.probe import probe
+from montage.options.embedding import EmbeddingOptions
+from montage.options.index import IndexSettings
+from montage.search.channels import Channels, open_channels
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_FOOTAGE = (REPO_ROOT / ".." / "shared" / "footage").resolve()
@@ -107,7 +136,7 @@ def generate_footage(cache_dir: Path, minutes: float, seed: int) -> tuple[Path, 
 
 
 def time_ffmpeg_decode(path: Path) -> float:
-    """Seconds for ``ffmpeg -threads 2 -i path -f null -`` (decode only)."""
+    """Seconds for ``ffmpeg -threads 2 -i path -map 0:v:0 -f null -`` (video decode only)."""
     started = time.perf_counter()
     run(
         [
@@ -136,37 +165,75 @@ def time_analysis(path: Path) -> tuple[float, VideoAnalysis]:
     return time.perf_counter() - started, analysis
 
 
-class ClipEncoder:
-    """A ViT-B-32 open_clip image tower with random weights: the cost of real CLIP without a download."""
-
-    def __init__(self) -> None:
+def random_clip_checkpoint(cache_dir: Path) -> Path:
+    """A ViT-B-32 open_clip state dict with random weights (seed 0), written once: real CLIP's cost."""
+    target = cache_dir / "vit-b-32-random-seed0.pt"
+    if not target.is_file():
         import open_clip
         import torch
 
-        torch.set_num_threads(2)
-        self._torch = torch
-        model, _, preprocess = open_clip.create_model_and_transforms("ViT-B-32", pretrained=None)
-        self._model = model.eval()
-        self._preprocess = preprocess
-        with torch.inference_mode():  # first call allocates and picks kernels: keep it out of the timing
-            self._model.encode_image(torch.zeros((2, 3, 224, 224)))
-
-    def seconds_for(self, analysis: VideoAnalysis, batch: int = 32) -> tuple[float, int]:
-        """Embed every keyframe of ``analysis``; return seconds and the number of images."""
-        images = [shot.keyframe for shot in analysis.shots if shot.keyframe is not None]
-        started = time.perf_counter()
-        with self._torch.inference_mode():
-            for start in range(0, len(images), batch):
-                pixels = self._torch.stack(
-                    [self._preprocess(image) for image in images[start : start + batch]]
-                )
-                self._model.encode_image(pixels)
-        return time.perf_counter() - started, len(images)
+        torch.manual_seed(0)
+        model = open_clip.create_model("ViT-B-32", pretrained=None)
+        partial = target.with_suffix(".partial")
+        torch.save(model.state_dict(), partial)
+        partial.replace(target)
+    return target
 
 
-def cut_accuracy(true_cuts: list[int], analysis: VideoAnalysis) -> dict[str, Any]:
-    """Precision/recall of detected shot starts against the true joints (±1 frame)."""
-    found = [shot.start_frame for shot in analysis.shots[1:]]
+def embedding_options(args: argparse.Namespace) -> EmbeddingOptions:
+    """The embedding options of the run: default text model, the random ViT-B-32 unless ``--no-clip``."""
+    if args.no_clip:
+        return EmbeddingOptions(clip_enabled=False, torch_threads=args.threads)
+    return EmbeddingOptions(
+        clip_model="ViT-B-32",
+        clip_pretrained=str(random_clip_checkpoint(args.cache_dir)),
+        clip_runtime=args.clip_runtime,
+        clip_onnx_cache_dir=str(args.cache_dir / "clip-onnx"),
+        torch_threads=args.threads,
+    )
+
+
+@dataclass
+class IndexRun:
+    """One timed index run: wall seconds, the report, and the data directory it wrote."""
+
+    seconds: float
+    report: IndexReport
+    settings: Settings
+
+
+def time_index_run(
+    paths: list[Path], channels: Channels, options: EmbeddingOptions, work: Path, workers: int
+) -> IndexRun:
+    """Seconds for ``run_index`` over ``paths`` into a fresh data directory (database created beforehand)."""
+    settings = Settings(
+        data_dir=Path(tempfile.mkdtemp(prefix="index-", dir=work)),
+        embedding=options,
+        index=IndexSettings(workers=workers),
+        library_roots=[],
+    )
+    db = open_database(settings)
+    started = time.perf_counter()
+    report = run_index(settings, db, channels, IndexRequest(paths=paths, full=True))
+    seconds = time.perf_counter() - started
+    db.engine.dispose()
+    if report.failed:
+        raise RuntimeError(f"files failed to index: {report.failed[:3]}")
+    return IndexRun(seconds, report, settings)
+
+
+def shot_starts(settings: Settings, path: Path) -> list[int]:
+    """The stored shots' start frames of one source, in order."""
+    db = open_database(settings, migrate=False)
+    with db.sessions() as session:
+        starts = [shot.start_frame for shot in all_shots(session) if shot.source.path == str(path.resolve())]
+    db.engine.dispose()
+    return sorted(starts)
+
+
+def cut_accuracy(true_cuts: list[int], starts: list[int]) -> dict[str, Any]:
+    """Precision/recall of detected shot starts (not the first) against the true joints (±1 frame)."""
+    found = starts[1:]
     matched = [cut for cut in true_cuts if any(abs(cut - f) <= 1 for f in found)]
     false = [f for f in found if not any(abs(cut - f) <= 1 for cut in true_cuts)]
     offsets = [min(abs(cut - f) for f in found) for cut in matched]
@@ -182,51 +249,50 @@ def cut_accuracy(true_cuts: list[int], analysis: VideoAnalysis) -> dict[str, Any
     }
 
 
-def measure(path: Path, repeat: int, clip: ClipEncoder | None) -> tuple[dict[str, Any], VideoAnalysis]:
-    """Time baseline and analysis (interleaved, ``repeat`` rounds, medians) for one file."""
-    baseline, analysed = [], []
-    analysis: VideoAnalysis | None = None
+def _speed(seconds: float, frames: int | None, media_s: float, runs: list[float]) -> dict[str, Any]:
+    result: dict[str, Any] = {"seconds": round(seconds, 3), "runs": [round(r, 3) for r in runs]}
+    if frames:
+        result["fps"] = round(frames / seconds, 1)
+    result["x_realtime"] = round(media_s / seconds, 2)
+    return result
+
+
+def measure_library(
+    decoded: list[Path],
+    repeat: int,
+    index: Callable[[], IndexRun],
+    analyse: Callable[[], float] | None = None,
+) -> tuple[dict[str, Any], IndexRun]:
+    """``repeat`` rounds of: plain decode of ``decoded`` file after file, then (when given) ``analyse``,
+    then the index run; medians of each."""
+    baseline: list[float] = []
+    analysed: list[float] = []
+    indexed: list[float] = []
+    last: IndexRun | None = None
     for _ in range(repeat):
-        baseline.append(time_ffmpeg_decode(path))
-        seconds, analysis = time_analysis(path)
-        analysed.append(seconds)
-    assert analysis is not None
-    base_s, ana_s = statistics.median(baseline), statistics.median(analysed)
-    frames = analysis.frames_decoded
-    media_s = analysis.info.video_end_s or analysis.info.duration_s or 0.0
-    result: dict[str, Any] = {
-        "file": str(path),
-        "resolution": f"{analysis.info.width}x{analysis.info.height}",
-        "codec": analysis.info.video_codec,
-        "media_seconds": round(media_s, 2),
-        "frames": frames,
-        "shots": len(analysis.shots),
-        "ffmpeg_decode": _speed(base_s, frames, media_s, baseline),
-        "analysis": _speed(ana_s, frames, media_s, analysed),
-        "ratio": round(base_s / ana_s, 3),
+        baseline.append(sum(time_ffmpeg_decode(path) for path in decoded))
+        if analyse is not None:
+            analysed.append(analyse())
+        last = index()
+        indexed.append(last.seconds)
+    assert last is not None
+    base_s, index_s = statistics.median(baseline), statistics.median(indexed)
+    media_s = last.report.media_seconds
+    result = {
+        "files": len(decoded),
+        "media_seconds": round(media_s, 1),
+        "shots": last.report.shots_written,
+        "visual_channel": last.report.visual_channel,
+        "ffmpeg_decode": _speed(base_s, None, media_s, baseline),
+        "index_run": _speed(index_s, None, media_s, indexed),
+        "ratio": round(base_s / index_s, 3),
     }
-    if clip is not None:
-        clip_s, images = clip.seconds_for(analysis)
-        combined = ana_s + clip_s
-        result["clip_image_encoder"] = {
-            "images": images,
-            "seconds": round(clip_s, 3),
-            "images_per_s": round(images / clip_s, 1) if clip_s else None,
+    if analysed:
+        result["analysis_only"] = {
+            **_speed(statistics.median(analysed), None, media_s, analysed),
+            "ratio": round(base_s / statistics.median(analysed), 3),
         }
-        result["combined"] = {
-            **_speed(combined, frames, media_s, [combined]),
-            "ratio": round(base_s / combined, 3),
-        }
-    return result, analysis
-
-
-def _speed(seconds: float, frames: int, media_s: float, runs: list[float]) -> dict[str, Any]:
-    return {
-        "seconds": round(seconds, 3),
-        "runs": [round(r, 3) for r in runs],
-        "fps": round(frames / seconds, 1),
-        "x_realtime": round(media_s / seconds, 2),
-    }
+    return result, last
 
 
 def shared_files() -> list[Path]:
@@ -234,6 +300,48 @@ def shared_files() -> list[Path]:
     if not SHARED_FOOTAGE.is_dir():
         return []
     return sorted(p for p in SHARED_FOOTAGE.rglob("*") if p.suffix.lower() in VIDEO_SUFFIXES and p.is_file())
+
+
+def keyframe_images(settings_list: list[Settings], limit: int) -> list[Image.Image]:
+    """Up to ``limit`` stored keyframes of the given runs, evenly spread over all of them."""
+    files = sorted(path for settings in settings_list for path in settings.keyframe_dir.rglob("*.jpg"))
+    step = max(1, len(files) // limit) if limit else 1
+    chosen = files[::step][:limit]
+    images = []
+    for path in chosen:
+        with Image.open(path) as image:
+            images.append(image.convert("RGB"))
+    return images
+
+
+def _process_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def clip_check(
+    options: EmbeddingOptions, encoder: ImageTextEmbedder, images: list[Image.Image]
+) -> dict[str, Any]:
+    """The runtime's vectors of ``images`` against the float torch model's, and both speeds.
+
+    Speeds: images/s (wall, preprocessing included) and CPU milliseconds an image (this process, all
+    threads) — the CPU figure is what the embedding takes from the decoders, and is less disturbed by
+    other jobs on the machine than the wall time.
+    """
+    reference = load_clip_encoder(options.model_copy(update={"clip_runtime": "torch"}))
+    speeds: dict[str, Any] = {}
+    vectors = {}
+    for name, model in (("torch", reference), (options.clip_runtime, encoder)):
+        model.embed_images(images[:2])  # first calls allocate: keep them out of the timing
+        cpu, started = _process_cpu_seconds(), time.perf_counter()
+        vectors[name] = model.embed_images(images)
+        seconds = time.perf_counter() - started
+        speeds[name] = {
+            "images_per_s": round(len(images) / seconds, 1),
+            "cpu_ms_per_image": round((_process_cpu_seconds() - cpu) * 1000 / len(images), 1),
+        }
+    check = agreement(vectors["torch"], vectors[options.clip_runtime])
+    return {**check.to_json(), "passed": check.passes(MIN_COSINE), "threshold": MIN_COSINE, "speed": speeds}
 
 
 def main() -> None:
@@ -250,45 +358,72 @@ def main() -> None:
             os.environ.get("MONTAGE_BENCH_CACHE", Path(tempfile.gettempdir()) / "montage-bench-cache")
         ),
     )
-    parser.add_argument("--repeat", type=int, default=1, help="interleaved timing rounds per file (median)")
-    parser.add_argument("--no-clip", action="store_true", help="skip the CLIP image encoder")
+    parser.add_argument("--repeat", type=int, default=1, help="interleaved timing rounds (median)")
+    parser.add_argument("--no-clip", action="store_true", help="index without the visual channel")
+    parser.add_argument(
+        "--clip-runtime",
+        choices=["torch", "onnx", "onnx-int8"],
+        default=EmbeddingOptions().clip_runtime,
+        help="what runs the CLIP image tower (default: montage's default)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=EmbeddingOptions().torch_threads,
+        help="embedding threads (torch_threads)",
+    )
+    parser.add_argument("--workers", type=int, default=IndexSettings().workers, help="analysis processes")
+    parser.add_argument("--check-images", type=int, default=64, help="keyframes for the CLIP cosine check")
+    parser.add_argument("--analysis", action="store_true", help="also time analyze_video alone (generated)")
     parser.add_argument("--no-shared", action="store_true", help="skip ../shared/footage")
     args = parser.parse_args()
     args.cache_dir.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 
     generated, cuts = generate_footage(args.cache_dir, args.minutes, args.seed)
-    clip = None if args.no_clip else ClipEncoder()
-    load_before = os.getloadavg()
+    options = embedding_options(args)
+    started = time.perf_counter()
+    channels = open_channels(options)
+    load_s = time.perf_counter() - started
+    work = Path(tempfile.mkdtemp(prefix="bench-index-", dir=args.cache_dir))
     report: dict[str, Any] = {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "cpus": os.cpu_count(),
-        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+        "workers": args.workers,
+        "embedding_threads": args.threads,
     }
-    result, analysis = measure(generated, args.repeat, clip)
-    result["cut_accuracy"] = cut_accuracy(cuts, analysis)
-    report["generated"] = result
+    if channels.visual is not None:
+        report["clip"] = {
+            "model": "ViT-B-32 image tower, random weights (seed 0)",
+            "runtime_requested": options.clip_runtime,
+            "runtime_used": getattr(channels.visual, "image_runtime", "torch"),
+            "load_seconds": round(load_s, 1),
+        }
+    elif not args.no_clip:
+        raise SystemExit(f"CLIP did not load: {channels.visual_reason}")
 
-    if not args.no_shared:
-        rows = []
-        for path in shared_files():
-            row, _ = measure(path, args.repeat, clip)
-            rows.append(row)
-        if rows:
-            base = sum(r["ffmpeg_decode"]["seconds"] for r in rows)
-            ana = sum(r["analysis"]["seconds"] for r in rows)
-            total: dict[str, Any] = {
-                "files": len(rows),
-                "media_seconds": round(sum(r["media_seconds"] for r in rows), 1),
-                "ffmpeg_decode_seconds": round(base, 2),
-                "analysis_seconds": round(ana, 2),
-                "ratio": round(base / ana, 3),
-            }
-            if clip is not None:
-                combined = ana + sum(r["clip_image_encoder"]["seconds"] for r in rows)
-                total["combined_seconds"] = round(combined, 2)
-                total["combined_ratio"] = round(base / combined, 3)
-            report["shared_footage"] = {"total": total, "files": rows}
+    def index(paths: list[Path]) -> Callable[[], IndexRun]:
+        return lambda: time_index_run(paths, channels, options, work, args.workers)
+
+    analyse = (lambda: time_analysis(generated)[0]) if args.analysis else None
+    result, last = measure_library([generated], args.repeat, index([generated]), analyse)
+    result["cut_accuracy"] = cut_accuracy(cuts, shot_starts(last.settings, generated))
+    report["generated"] = {"file": str(generated), **result}
+    runs = [last.settings]
+
+    files = [] if args.no_shared else shared_files()
+    if files:
+        shared, last_shared = measure_library(files, args.repeat, index([SHARED_FOOTAGE]))
+        report["shared_footage"] = {"folder": str(SHARED_FOOTAGE), **shared}
+        runs.append(last_shared.settings)
+
+    if channels.visual is not None and args.check_images > 0:
+        report["clip"]["check"] = clip_check(
+            options, channels.visual, keyframe_images(runs, args.check_images)
+        )
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(report, indent=2))
 
 

@@ -47,7 +47,7 @@ class EmbeddingOptions(BaseModel):
         default="onnx-int8",
         description='How CLIP embeds images: "onnx-int8" (default; the image tower exported to ONNX once, '
         "weights quantised to int8, run by ONNX Runtime: about 4x the images/s of torch on 2 CPU cores), "
-        '"onnx" (the same export in float32, about 1.6x) or "torch" (the open_clip model itself). An export '
+        '"onnx" (the same export in float32, about 1.5x) or "torch" (the open_clip model itself). An export '
         "is used only when its embeddings of check images are within cosine 0.99 of the torch model's; "
         "otherwise (or when the export fails) the torch model embeds and a warning says why. Vectors keep "
         "the model id of the weights, so changing this re-embeds nothing. Only on device cpu.",

@@ -20,6 +20,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -228,6 +229,10 @@ def run(settings: Settings, workdir: Path, *, words: int, duration: float, round
         "min_make_wall_s": make_wall,
         "min_reencode_wall_s": reencode_wall,
         "ratio_vs_reencode_wall": round(make_wall / reencode_wall, 3),
+        "ratio_vs_reencode_median_wall": round(
+            statistics.median(m["wall_s"] for m in makes) / statistics.median(r["wall_s"] for r in reencodes),
+            3,
+        ),
         "ratio_vs_reencode_cpu": round(
             min(m["cpu_s"] for m in makes) / min(r["cpu_s"] for r in reencodes), 3
         ),

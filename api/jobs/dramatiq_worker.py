@@ -30,7 +30,8 @@ STOP_TIMEOUT_MS = 10_000
 INDEX_FETCH_WAIT_MS = 100
 """Longest pause of an index thread's consumer between looking for the next task. Dramatiq backs off up to
 its ``worker_timeout`` (1 s) while a message is being processed, so with the default each short file
-waited up to a second for the next one (measured: 100 small clips took 118 s instead of ≈50 s)."""
+waited up to a second for the next one (100 clips of 2 s, one worker, submit to end: 118 s before, 71 s
+after, on the loaded machine)."""
 
 
 def _beat_tasks(runtime: WorkerRuntime) -> None:

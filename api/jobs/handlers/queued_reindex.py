@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from typing import Any
 
 from api.jobs import index_tasks
 from api.jobs.handlers import HandlerOutcome
@@ -73,6 +74,27 @@ def _wait(runtime: WorkerRuntime, claim: Claim, reporter: JobReporter) -> None:
         time.sleep(WAIT_POLL_S)
 
 
+def _planned_report(planned: dict[str, object]) -> IndexReport:
+    """The report as planning left it (stored with the run as JSON)."""
+
+    def count(key: str) -> int:
+        value = planned.get(key, 0)
+        return int(value) if isinstance(value, int | float) else 0
+
+    def items(key: str) -> list[Any]:
+        value = planned.get(key, [])
+        return list(value) if isinstance(value, list) else []
+
+    return IndexReport(
+        discovered=count("discovered"),
+        unchanged=count("unchanged"),
+        text_refreshed=count("text_refreshed"),
+        refused=items("refused"),
+        manifest_problems=items("manifest_problems"),
+        visual_channel=str(planned.get("visual_channel", "available")),
+    )
+
+
 def run_queued_reindex(runtime: WorkerRuntime, claim: Claim, reporter: JobReporter) -> HandlerOutcome:
     """Plan, fan out, wait for the files, then finish the run once (FAISS built and published once)."""
     payload = ReindexJobPayload.model_validate(claim.payload)
@@ -87,14 +109,7 @@ def run_queued_reindex(runtime: WorkerRuntime, claim: Claim, reporter: JobReport
         run = index_tasks.get_run(session, claim.job_id)
         assert run is not None
         planned = dict(run.plan)
-    report = IndexReport(
-        discovered=int(planned.get("discovered", 0)),  # type: ignore[call-overload]
-        unchanged=int(planned.get("unchanged", 0)),  # type: ignore[call-overload]
-        text_refreshed=int(planned.get("text_refreshed", 0)),  # type: ignore[call-overload]
-        refused=list(planned.get("refused", [])),  # type: ignore[call-overload]
-        manifest_problems=list(planned.get("manifest_problems", [])),  # type: ignore[call-overload]
-        visual_channel=str(planned.get("visual_channel", "available")),
-    )
+    report = _planned_report(planned)
     finish_index(
         runtime.settings,
         runtime.db,

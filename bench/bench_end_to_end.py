@@ -1,16 +1,17 @@
 """End to end, cold: ``montage make`` run as a new process (imports, models, every stage, the render) on a
-~600-word article to a ~50 s 720p video with burned subtitles, against a plain ffmpeg re-encode of that
-same output file with the same encoder settings, interleaved in the same run (target: make ≤ 1.5× the
-re-encode's wall time). Every round starts with an empty speech cache, so narration is synthesised anew.
+~700-word article to a ~50 s 720p video (target 60 s; espeak-ng reads it in ~53 s) with burned
+subtitles, against a plain ffmpeg re-encode of that same output file with the same encoder settings,
+interleaved in the same run (target: make ≤ 1.5× the re-encode's wall time). Every round starts with an
+empty speech cache, so narration is synthesised anew.
 
-    .venv/bin/python bench/bench_end_to_end.py --workdir /tmp/bench-e2e   # 3 rounds: ≈ 3 min on 2 cores
+    .venv/bin/python bench/bench_end_to_end.py --workdir /tmp/bench-e2e   # 3 rounds: ≈ 5 min on 2 cores
     .venv/bin/python bench/bench_end_to_end.py --long     # + one 3,000-word run to a 5-minute video
 
 Prints JSON: wall and CPU seconds (user + system, montage's process with its ffmpeg/espeak children) of
 every run, the 1-minute load average before each, the stage times montage reports and the seconds spent
 outside its stages (start-up: imports, model loading; and the outputs written after the render), and the
-ratio of the minimum times. Footage: generated 720p H.264 clips with descriptions (no ../shared needed),
-indexed once, before any timing.
+ratios of the minimum and median times. Footage: generated 720p H.264 clips with descriptions (no
+../shared needed), indexed once, before any timing.
 """
 
 from __future__ import annotations
@@ -248,8 +249,10 @@ def main() -> None:
     )
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved make / re-encode pairs")
-    parser.add_argument("--words", type=int, default=600)
-    parser.add_argument("--duration", type=float, default=50.0, help="target seconds of the video")
+    parser.add_argument("--words", type=int, default=700)
+    parser.add_argument(
+        "--duration", type=float, default=60.0, help="target seconds (espeak reads faster: ~53 s of video)"
+    )
     parser.add_argument("--long", action="store_true", help="also one 3,000-word run to a 5-minute video")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="montage-bench-e2e-"))

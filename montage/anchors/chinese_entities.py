@@ -8,15 +8,11 @@ jieba are rejoined when they end in an organisation word (国家 + 气象局 -> 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import jieba
-import jieba.posseg
-
-jieba.setLogLevel(logging.WARNING)
+from montage.anchors.jieba_words import tagged_words
 
 _PERSON_TITLE_WORDS = """
 教授 专家 市长 副市长 省长 副省长 主任 副主任 局长 副局长 部长 书记 总理 主席 院长 校长 记者 女士 先生
@@ -81,7 +77,7 @@ def extract_chinese_entities(sentences: Sequence[str]) -> ChineseEntities:
     """People, organisations and places of Chinese sentences."""
     entities = ChineseEntities()
     for sentence in sentences:
-        words = [(pair.word, pair.flag) for pair in jieba.posseg.lcut(sentence)]
+        words = tagged_words(sentence)
         for i, (word, flag) in enumerate(words):
             organisation = _organisation_at(words, i)
             if organisation:
@@ -99,8 +95,8 @@ def word_boundaries(text: str) -> frozenset[int]:
     """Character offsets where jieba (posseg) words start or end."""
     boundaries = {0}
     position = 0
-    for pair in jieba.posseg.lcut(text):
-        position += len(pair.word)
+    for word, _flag in tagged_words(text):
+        position += len(word)
         boundaries.add(position)
     return frozenset(boundaries)
 

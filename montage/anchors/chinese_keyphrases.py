@@ -6,18 +6,12 @@ A compound (长江 + 堤防 -> 长江堤防) seen at least twice scores the mean
 from __future__ import annotations
 
 import itertools
-import logging
 from collections import Counter
 from collections.abc import Sequence
 
-import jieba
-import jieba.analyse
-import jieba.posseg
-
+from montage.anchors.jieba_words import tagged_words, textrank_keywords, tfidf_keywords
 from montage.anchors.model import Keyphrase
 from montage.relevance.stopwords import CHINESE_STOPWORDS
-
-jieba.setLogLevel(logging.WARNING)
 
 _KEYWORD_POS = ("ns", "n", "vn", "nz", "nt", "nr", "nrt", "j")
 _COMPOUND_POS = frozenset({"n", "ns", "nz", "vn", "nt", "j"})
@@ -33,7 +27,7 @@ def _compounds(texts: Sequence[str]) -> Counter[str]:
     """Adjacent noun pairs (长江 + 堤防 -> 长江堤防) and how often they occur."""
     counts: Counter[str] = Counter()
     for text in texts:
-        words = [(pair.word, pair.flag) for pair in jieba.posseg.lcut(text)]
+        words = tagged_words(text)
         for (first, first_flag), (second, second_flag) in itertools.pairwise(words):
             nouns = first_flag in _COMPOUND_POS and second_flag in _COMPOUND_POS
             if nouns and len(first) >= 2 and len(second) >= 2:
@@ -44,8 +38,8 @@ def _compounds(texts: Sequence[str]) -> Counter[str]:
 def chinese_keyphrases(texts: Sequence[str], title: str = "", *, limit: int = 15) -> list[Keyphrase]:
     """The ``limit`` best keyphrases of Chinese texts, best first (words in ``title`` weigh more)."""
     document = "。".join([title, *texts] if title else texts)
-    textrank = _normalised(jieba.analyse.textrank(document, topK=60, withWeight=True, allowPOS=_KEYWORD_POS))
-    tfidf = _normalised(jieba.analyse.extract_tags(document, topK=60, withWeight=True, allowPOS=_KEYWORD_POS))
+    textrank = _normalised(textrank_keywords(document, 60, _KEYWORD_POS))
+    tfidf = _normalised(tfidf_keywords(document, 60, _KEYWORD_POS))
     scores: dict[str, float] = {}
     for word in set(textrank) | set(tfidf):
         if word in CHINESE_STOPWORDS or len(word) < 2:

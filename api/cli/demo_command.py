@@ -13,7 +13,6 @@ import typer
 from api.cli.context import CliContext, console, fail
 from api.cli.rich_progress import RichProgress
 from api.demo.library import build_demo_library
-from indexer.runner import IndexRequest, run_index
 from montage.errors import MontageError
 from montage.pipeline.make import make_video
 from montage.pipeline.types import MakeRequest
@@ -50,6 +49,10 @@ def demo_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
 ) -> None:
     """Build the demo footage library in the data directory, index it and run sample searches."""
+    # Imported here: the indexer stack (PyAV, OpenCV, PySceneDetect) takes ~0.4 s to load, which the
+    # other commands sharing this CLI should not pay.
+    from indexer.runner import IndexRequest, run_index
+
     ctx = CliContext()
     # Short sub-shots give the small demo library enough distinct shots for a whole video.
     ctx.settings.index.max_shot_s = min(ctx.settings.index.max_shot_s, DEMO_MAX_SHOT_S)

@@ -12,7 +12,6 @@ from rich.table import Table
 from api.cli.context import CliContext, console, fail
 from api.cli.rich_progress import RichProgress
 from api.cli.termination import TERMINATED_EXIT_CODE, Terminated, sigterm_raises
-from indexer.runner import IndexRequest, run_index
 from montage.errors import MontageError
 from montage.retrieval.shot_search import search_shots
 
@@ -58,6 +57,10 @@ def index_command(
     if wait:
         console.print("[red]--wait needs --queue[/]")
         raise typer.Exit(2)
+    # Imported here: the indexer stack (PyAV, OpenCV, PySceneDetect) takes ~0.4 s to load, which
+    # `montage make` and the other commands sharing this CLI should not pay.
+    from indexer.runner import IndexRequest, run_index
+
     try:
         with sigterm_raises(), RichProgress() as progress:
             report = run_index(

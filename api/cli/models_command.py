@@ -56,7 +56,8 @@ def list_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
     for engine in speech:
         state = "[green]usable[/]" if engine["available"] else "[yellow]not usable[/]"
         chosen = " (selected)" if engine["selected"] else ""
-        console.print(f"[bold]speech[/] {engine['engine']}{chosen}: {state}, {engine['voices']} voices")
+        voices = f"{engine['voices']} voice" + ("" if engine["voices"] == 1 else "s")
+        console.print(f"[bold]speech[/] {engine['engine']}{chosen}: {state}, {voices}")
 
 
 def _clip_target(options: EmbeddingOptions, model: str | None, pretrained: str | None) -> EmbeddingOptions:

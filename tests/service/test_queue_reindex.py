@@ -215,3 +215,32 @@ def test_lost_and_duplicated_task_messages(tmp_path: Path, postgres_url: str, re
     assert set(resent) == set(lost)
     assert job.result is not None
     assert sum(int(split["files"]) for split in job.result["workers"].values()) == 8  # type: ignore[union-attr]
+
+
+def test_queued_reindex_without_workers_says_it_waits_and_keeps_the_job(
+    tmp_path: Path, postgres_url: str, redis_available: None
+) -> None:
+    library = tmp_path / "library"
+    make_test_library(library, clips=2)
+    queue_name = f"montage-test-{uuid.uuid4().hex[:8]}"
+    cli_data = worker_data_dir(tmp_path, "cli")
+    db = open_database(Settings(data_dir=cli_data, database_url=postgres_url, library_roots=[library]))
+    try:
+        started = subprocess.run(
+            [*MONTAGE, "index", "--queue", "--json", str(library)],
+            env=queue_env(cli_data, library, postgres_url, queue_name),
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        job_id = json.loads(started.stdout)["id"]  # stdout stays JSON; the warning goes to stderr
+        assert "the job waits until a `montage worker` starts" in " ".join(started.stderr.split())
+        with db.sessions() as session:
+            job = session.get(Job, job_id)
+            assert job is not None and job.status == states.QUEUED
+            session.delete(job)  # leave no queued re-index behind for the other tests of this database
+            session.commit()
+    finally:
+        db.engine.dispose()

@@ -36,6 +36,7 @@ from api.demo.library import generate_clip
 from indexer.runner import IndexRequest, run_index
 from montage.config import Settings
 from montage.db.database import open_database
+from montage.render.plan import encoder_options
 from montage.search.channels import open_channels
 
 TOPICS = [
@@ -171,7 +172,6 @@ def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[dict[str,
 
 def reencode_argv(video: Path, settings: Settings) -> list[str]:
     """A plain ffmpeg re-encode of ``video`` with the renderer's encoder settings."""
-    render = settings.render
     return [
         "ffmpeg",
         "-nostdin",
@@ -180,9 +180,7 @@ def reencode_argv(video: Path, settings: Settings) -> list[str]:
         "-y",
         "-i",
         str(video),
-        *("-c:v", "libx264", "-preset", render.preset, "-crf", str(render.crf), "-pix_fmt", "yuv420p"),
-        *("-c:a", "aac", "-b:a", render.audio_bitrate, "-ar", "48000", "-ac", "2"),
-        *("-movflags", "+faststart"),
+        *encoder_options(settings.render),  # the renderer's own encoder settings
         str(video.with_name("reencode.mp4")),
     ]
 

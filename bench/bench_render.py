@@ -33,6 +33,7 @@ from typing import Any
 
 from montage.options.render import RenderOptions
 from montage.render.parts import part_edges
+from montage.render.plan import encoder_options
 from montage.render.render_timeline import render_processes, render_timeline
 from montage.timeline.align import align
 from montage.timeline.assemble import build_timeline, narration_clips
@@ -70,8 +71,6 @@ SENTENCES = (
     "For the people who live along the river, the gates remain a quiet promise of safety.",
     "Visitors can still watch the great gates being tested once a month from the riverside park.",
 )
-ENCODER = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
-AUDIO = ["-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2", "-movflags", "+faststart"]
 
 
 def run(args: list[str]) -> None:
@@ -220,8 +219,7 @@ def main() -> None:
         "-y",
         "-i",
         str(ours_path),
-        *ENCODER,
-        *AUDIO,
+        *encoder_options(options),  # the renderer's own encoder settings
         str(reencoded),
     ]
     runs: dict[str, list[dict[str, float]]] = {"ours": [], "reencode": []}

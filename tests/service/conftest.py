@@ -131,6 +131,14 @@ def redis_unreachable() -> str | None:
 
 
 @pytest.fixture
+def redis_available() -> None:
+    """Skip the test with the reason when the local Redis does not answer."""
+    reason = redis_unreachable()
+    if reason:
+        pytest.skip(reason)
+
+
+@pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A URL of a fresh, empty PostgreSQL database (dropped afterwards); skips when there is no server."""
     import uuid

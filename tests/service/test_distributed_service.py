@@ -26,7 +26,7 @@ from montage.config import Settings
 from montage.db.database import open_database
 from montage.db.models import Job
 from montage.db.session import transaction
-from tests.service.conftest import REDIS_URL, redis_unreachable
+from tests.service.conftest import REDIS_URL
 from tests.service.footage import make_library
 from tests.service.processes import (
     Proc,
@@ -40,13 +40,6 @@ from tests.service.processes import (
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
-
-
-@pytest.fixture
-def redis_available() -> None:
-    reason = redis_unreachable()
-    if reason:
-        pytest.skip(reason)
 
 
 def _ready(base: str) -> dict[str, Any]:

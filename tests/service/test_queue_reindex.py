@@ -27,7 +27,7 @@ from montage.db.models import IndexTask, Job, Shot
 from montage.db.repositories.library_state import current_revision
 from montage.db.session import transaction
 from montage.search.vector_index import read_manifest
-from tests.service.conftest import REDIS_URL, redis_unreachable
+from tests.service.conftest import REDIS_URL
 from tests.service.processes import MONTAGE, REPO, Proc, wait_until
 from tests.service.queued_reindex_setup import (
     make_test_library,
@@ -42,11 +42,19 @@ from tests.service.queued_reindex_setup import (
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
 
 
-@pytest.fixture
-def redis_available() -> None:
-    reason = redis_unreachable()
-    if reason:
-        pytest.skip(reason)
+def _submit_queued_index(
+    cli_data: Path, library: Path, postgres_url: str, queue_name: str
+) -> subprocess.CompletedProcess[str]:
+    """Run `montage index --queue --json LIBRARY` as a user would; it must exit 0."""
+    return subprocess.run(
+        [*MONTAGE, "index", "--queue", "--json", str(library)],
+        env=queue_env(cli_data, library, postgres_url, queue_name),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
 
 
 def _log_counts(procs: list[Proc], message: str, field: str) -> Counter[int]:
@@ -104,15 +112,7 @@ def test_two_workers_one_killed_mid_file_equal_a_single_process_run(
     workers = start_workers(tmp_path, library, postgres_url, queue_name, 2)
     try:
         _wait_for_workers(workers)
-        started = subprocess.run(
-            [*MONTAGE, "index", "--queue", "--json", str(library)],
-            env=queue_env(cli_data, library, postgres_url, queue_name),
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
+        started = _submit_queued_index(cli_data, library, postgres_url, queue_name)
         job_id = json.loads(started.stdout)["id"]
 
         # hold the row of a task a worker is analysing: its store transaction (keyframes written, shots and
@@ -226,15 +226,7 @@ def test_queued_reindex_without_workers_says_it_waits_and_keeps_the_job(
     cli_data = worker_data_dir(tmp_path, "cli")
     db = open_database(Settings(data_dir=cli_data, database_url=postgres_url, library_roots=[library]))
     try:
-        started = subprocess.run(
-            [*MONTAGE, "index", "--queue", "--json", str(library)],
-            env=queue_env(cli_data, library, postgres_url, queue_name),
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
+        started = _submit_queued_index(cli_data, library, postgres_url, queue_name)
         job_id = json.loads(started.stdout)["id"]  # stdout stays JSON; the warning goes to stderr
         assert "the job waits until a `montage worker` starts" in " ".join(started.stderr.split())
         with db.sessions() as session:

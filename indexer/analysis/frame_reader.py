@@ -5,8 +5,10 @@ PySceneDetect's detectors expect. The full-size decoded frame is kept on the ``D
 can render a keyframe from it without decoding again; only the few sampled frames are ever scaled to
 keyframe size.
 
-Decoding and scaling run one step ahead in a background thread (``prefetch``); FFmpeg releases the GIL
-while it works, so this overlaps with the analysis of the previous frame.
+Decoding and scaling run ahead of the analysis in two background threads (``prefetch``), one after the
+other: one thread feeds the decoder (whose own threads decode), one scales. FFmpeg and libswscale release
+the GIL while they work, so the three stages overlap: on 2 cores a 720p file keeps both cores busy, where
+decoding and scaling in one thread left one idle a third of the time (docs/benchmarks.md).
 
 Damaged data does not stop the pass: a packet the decoder rejects and a frame the decoder flags as
 corrupt each count as one decode error, and decoding goes on with the next packet. A container read
@@ -40,7 +42,10 @@ ANALYSIS_INTERPOLATION = "AREA"
 """libswscale filter for the analysis frames: area averaging, so fine detail does not alias into noise."""
 KEYFRAME_INTERPOLATION = "AREA"
 PREFETCH_FRAMES = 8
-"""Frames decoded and scaled ahead of the analysis, in a background thread."""
+"""Frames decoded ahead of the scaling, and scaled ahead of the analysis, each in a background thread."""
+SCALER_THREADS = 1
+"""libswscale slice threads per scaling call: the frames are small, and the other core is decoding (its
+default, one per CPU, spent ~30 % more CPU on keyframes for no gain in wall time)."""
 
 
 @dataclass(frozen=True)
@@ -83,20 +88,26 @@ class FrameReader:
                 raise MediaError(f"{self.info.path}: no video stream to decode", code="no_video_stream")
             stream.thread_type = "AUTO"
             stream.codec_context.thread_count = self.threads
-            yield from prefetch(self._frames(container, stream), depth=PREFETCH_FRAMES)
+            decoded = prefetch(self._decoded(container, stream), depth=PREFETCH_FRAMES)
+            yield from prefetch(self._scaled(decoded), depth=PREFETCH_FRAMES)
 
     def render_keyframe(self, frame: DecodedFrame) -> NDArray[np.uint8]:
         """Return ``frame`` as an upright RGB array at keyframe size and display aspect."""
         width, height = self.geometry.keyframe_decode_size
         rgb = self._keyframe_scaler.reformat(
-            frame.source, width=width, height=height, format="rgb24", interpolation=KEYFRAME_INTERPOLATION
+            frame.source,
+            width=width,
+            height=height,
+            format="rgb24",
+            interpolation=KEYFRAME_INTERPOLATION,
+            threads=SCALER_THREADS,
         ).to_ndarray()
         return upright(np.asarray(rgb, dtype=np.uint8), self.geometry.rotation)
 
-    def _frames(
+    def _decoded(
         self, container: av.container.InputContainer, stream: av.video.VideoStream
-    ) -> Generator[DecodedFrame, None, None]:
-        width, height = self.geometry.analysis_size
+    ) -> Generator[tuple[int, int, float, av.VideoFrame], None, None]:
+        """Decode every frame: ``(index, frame number, time from the container start, frame)``."""
         time_base = float(stream.time_base) if stream.time_base is not None else 0.0
         container_start = self.info.start_time_s
         origin = self.info.video_start_time_s
@@ -123,10 +134,17 @@ class FrameReader:
                     time_s = stamp - container_start
                 number = round((absolute - origin) * float(self._fps)) if self._fps else index
                 number = max(number, last_number + 1)
-                pixels = self._analysis_pixels(frame, width, height)
-                yield DecodedFrame(index, number, time_s, pixels, frame)
+                yield index, number, time_s, frame
                 index += 1
                 last_time, last_number = time_s, number
+
+    def _scaled(
+        self, decoded: Iterator[tuple[int, int, float, av.VideoFrame]]
+    ) -> Generator[DecodedFrame, None, None]:
+        """Add the small analysis picture to each decoded frame."""
+        width, height = self.geometry.analysis_size
+        for index, number, time_s, frame in decoded:
+            yield DecodedFrame(index, number, time_s, self._analysis_pixels(frame, width, height), frame)
 
     def _analysis_pixels(self, frame: av.VideoFrame, width: int, height: int) -> NDArray[np.uint8]:
         """Scale to the analysis size in YUV 4:2:0 with area averaging, then convert the small frame to BGR.
@@ -136,7 +154,12 @@ class FrameReader:
         false cuts on fades.
         """
         yuv = self._analysis_scaler.reformat(
-            frame, width=width, height=height, format="yuv420p", interpolation=ANALYSIS_INTERPOLATION
+            frame,
+            width=width,
+            height=height,
+            format="yuv420p",
+            interpolation=ANALYSIS_INTERPOLATION,
+            threads=SCALER_THREADS,
         )
         return np.asarray(cv2.cvtColor(yuv.to_ndarray(), cv2.COLOR_YUV2BGR_I420), dtype=np.uint8)
 

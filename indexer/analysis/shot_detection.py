@@ -1,9 +1,14 @@
-"""Cut detection with PySceneDetect's ContentDetector on already-decoded frames, and shot ranges.
+"""Cut detection on already-decoded frames (PySceneDetect's content score and merge filter), and shot ranges.
 
 The detector is fed the small BGR analysis frames directly (PySceneDetect's own video backends are not
-used, so every frame is decoded exactly once). Its score is the mean change of hue, saturation and value
-between consecutive frames (0-255); a cut is reported where the score reaches ``threshold`` and at least
-``min_shot_s`` passed since the previous cut (PySceneDetect's merge filter).
+used, so every frame is decoded exactly once). Its score is PySceneDetect ``ContentDetector``'s with its
+default weights: the mean absolute change of hue, saturation and value between consecutive frames
+(0-255), averaged over the three. It is computed here with one HSV difference and one per-channel sum
+(three times cheaper than ``ContentDetector``, which splits the channels and widens each to int32; the
+sums are exact integers, so the score is the same number: ``tests/indexer/analysis`` compares them frame
+by frame). A cut is reported where the score reaches ``threshold`` and at least ``min_shot_s`` passed
+since the previous cut, by PySceneDetect's own merge filter (``FlashFilter`` in MERGE mode, as
+``ContentDetector`` uses it).
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ from collections.abc import Sequence
 from fractions import Fraction
 from itertools import pairwise
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
-from scenedetect import ContentDetector, FrameTimecode
+from scenedetect import FrameTimecode
+from scenedetect.detector import FlashFilter
 
 FALLBACK_FPS = Fraction(25)
 """Rate used for detector timecodes when a stream has no known frame rate."""
@@ -27,20 +34,34 @@ class CutDetector:
 
     def __init__(self, *, threshold: float, min_shot_s: float, fps: Fraction | None) -> None:
         self._fps = fps if fps is not None and fps > 0 else FALLBACK_FPS
-        self._detector = ContentDetector(threshold=threshold, min_scene_len=float(min_shot_s))
+        self._threshold = threshold
+        self._filter = FlashFilter(mode=FlashFilter.Mode.MERGE, length=float(min_shot_s))
+        self._previous: NDArray[np.uint8] | None = None
         self._last: FrameTimecode | None = None
+        self.last_score = 0.0
+        """The score of the frame fed last."""
 
     def feed(self, frame_number: int, bgr: NDArray[np.uint8]) -> list[int]:
         """Process the next frame; return frame numbers of newly found cuts (first frame of a new shot)."""
         timecode = FrameTimecode(frame_number, fps=self._fps)
         self._last = timecode
-        return [cut.frame_num for cut in self._detector.process_frame(timecode, bgr)]
+        self.last_score = self._score(bgr)
+        above = self.last_score >= self._threshold
+        return [cut.frame_num for cut in self._filter.filter(timecode, above)]
 
     def finish(self) -> list[int]:
-        """Flush cuts the detector still holds after the last frame."""
-        if self._last is None:
-            return []
-        return [cut.frame_num for cut in self._detector.post_process(self._last)]
+        """Flush cuts the detector still holds after the last frame (the merge filter holds none)."""
+        return []
+
+    def _score(self, bgr: NDArray[np.uint8]) -> float:
+        """ContentDetector's frame score: mean |change| of H, S and V to the previous frame, averaged."""
+        hsv = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV), dtype=np.uint8)
+        previous, self._previous = self._previous, hsv
+        if previous is None or previous.shape != hsv.shape:
+            return 0.0
+        pixels = float(hsv.shape[0] * hsv.shape[1])
+        hue, saturation, value, _ = cv2.sumElems(cv2.absdiff(hsv, previous))
+        return float(hue / pixels + saturation / pixels + value / pixels) / 3.0
 
 
 def shot_ranges(cut_indices: Sequence[int], frame_count: int) -> list[tuple[int, int]]:

@@ -9,7 +9,8 @@ open_clip model with random weights (seed 0, written once to the cache folder as
 loaded the way real weights are), run by ``--clip-runtime`` (default: montage's default). ``ratio`` =
 baseline seconds / index-run seconds (1.0 = as fast as decoding alone; the target is >= 0.7). Each round
 times the baseline right before the index run (``--repeat`` rounds, medians). ``--analysis`` also times
-``analyze_video`` alone on the generated file (no storing, no embedding).
+``analyze_video`` alone on the generated file (no storing, no embedding), and once more in one pass
+against its default time ranges (``time_ranges``: both times, and whether every shot is the same).
 
 The CLIP check: the keyframes the runs stored (generated and shared footage, up to ``--check-images``)
 are embedded by the float torch model and by the runtime; ``clip.check`` gives the lowest and mean cosine
@@ -158,11 +159,32 @@ def time_ffmpeg_decode(path: Path) -> float:
     return time.perf_counter() - started
 
 
-def time_analysis(path: Path) -> tuple[float, VideoAnalysis]:
-    """Seconds for probe + ``analyze_video`` with default options, and the analysis."""
+def time_analysis(path: Path, options: AnalysisOptions | None = None) -> tuple[float, VideoAnalysis]:
+    """Seconds for probe + ``analyze_video`` (default options unless given), and the analysis."""
     started = time.perf_counter()
-    analysis = analyze_video(path, probe(path), AnalysisOptions())
+    analysis = analyze_video(path, probe(path), options or AnalysisOptions())
     return time.perf_counter() - started, analysis
+
+
+def one_pass_check(path: Path) -> dict[str, Any]:
+    """Analyse ``path`` in one pass and with the default time ranges; both times and whether every shot
+    (frames, times, keyframe pixels, quality, pHash) is the same."""
+    one_s, one = time_analysis(path, AnalysisOptions(parts=1))
+    ranges_s, ranged = time_analysis(path)
+
+    def shots(analysis: VideoAnalysis) -> list[tuple[Any, ...]]:
+        return [
+            (s.start_frame, s.end_frame, s.start_s, s.end_s, s.keyframe_time_s, s.quality, s.phash,
+             None if s.keyframe is None else s.keyframe.tobytes())
+            for s in analysis.shots
+        ]  # fmt: skip
+
+    return {
+        "one_pass_seconds": round(one_s, 2),
+        "ranges": ranged.ranges,
+        "ranges_seconds": round(ranges_s, 2),
+        "identical_shots": shots(one) == shots(ranged),
+    }
 
 
 def random_clip_checkpoint(cache_dir: Path) -> Path:
@@ -409,6 +431,8 @@ def main() -> None:
     analyse = (lambda: time_analysis(generated)[0]) if args.analysis else None
     result, last = measure_library([generated], args.repeat, index([generated]), analyse)
     result["cut_accuracy"] = cut_accuracy(cuts, shot_starts(last.settings, generated))
+    if args.analysis:
+        result["time_ranges"] = one_pass_check(generated)
     report["generated"] = {"file": str(generated), **result}
     runs = [last.settings]
 

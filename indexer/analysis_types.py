@@ -33,7 +33,19 @@ class AnalysisOptions(BaseModel):
     keyframe_width: int = Field(
         default=384, ge=64, le=3840, description="Width of the upright keyframe image."
     )
-    decode_threads: int = Field(default=2, ge=1, le=16, description="Decoder threads per file.")
+    decode_threads: int = Field(
+        default=2, ge=1, le=16, description="Decoder threads for a file analysed in one pass."
+    )
+    parts: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Time ranges of a long file analysed at once, one single-threaded decoder each "
+        "(0 = one per CPU, 1 = always one pass). The result is the same whatever the number.",
+    )
+    min_part_s: float = Field(
+        default=60.0, ge=0, description="Shortest time range a file is cut into (0 = never cut)."
+    )
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,7 @@ class VideoAnalysis:
 
     ``info`` is the probe result, with ``is_vfr`` set when the decoded timestamps proved the rate variable.
     ``partial`` is True when only part of the file could be decoded (``partial_reason`` says why).
+    ``decode_seconds`` is the wall time of the whole analysis.
     """
 
     info: MediaInfo
@@ -94,3 +107,5 @@ class VideoAnalysis:
     decode_errors: int
     decode_seconds: float
     partial_reason: str | None = None
+    ranges: int = 1
+    """How many time ranges were decoded at once (1: one pass)."""

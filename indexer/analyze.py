@@ -1,47 +1,62 @@
-"""Analyse a video in one decode pass: shots, keyframes, quality measures and perceptual hashes.
+"""Analyse a video: shots, keyframes, quality measures and perceptual hashes, every frame decoded once.
 
-During the pass every frame is decoded once and scaled to ``analysis_width``; the small frame feeds
-PySceneDetect's ContentDetector and the per-frame measures (brightness, black, motion), and a few frames
-a second are rendered upright at ``keyframe_width`` as keyframe candidates. After the pass the cuts
-become shots, shots longer than ``max_shot_s`` are split into near-equal sub-shots, and each shot gets
-its keyframe, quality and pHash. See docs/indexing.md for the thresholds and the quality formula.
+Every frame is decoded once and scaled to ``analysis_width``; the small frame feeds the cut score
+(PySceneDetect's ContentDetector score) and the per-frame measures (brightness, black, motion), and a
+few frames a second are rendered upright at ``keyframe_width`` as keyframe candidates
+(:mod:`indexer.analysis.range_pass`). Then the scores become cuts (PySceneDetect's merge filter), the
+cuts become shots, shots longer than ``max_shot_s`` are split into near-equal sub-shots, and each shot
+gets its keyframe, quality and pHash. See docs/indexing.md for the thresholds and the quality formula.
+
+A file at least ``2 * min_part_s`` long is cut into ``parts`` time ranges that are decoded at once, in
+threads, each by a single-threaded decoder (FFmpeg and libswscale work outside the GIL): one decoder
+per core keeps both cores of a 2-core machine busy, where one frame-threaded decoder leaves a quarter
+idle. The ranges join into exactly what one pass from the start gives (the per-frame records are the
+same and every decision that depends on earlier frames is taken after joining); where a range could
+not be decoded the same way (missing or colliding timestamps, damage, a seek that landed late) the file
+is analysed again in one pass.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import os
 import time
 from bisect import bisect_left
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
-from indexer.analysis.frame_geometry import frame_geometry
-from indexer.analysis.frame_measures import FrameMeasurer, FrameMeasures
-from indexer.analysis.frame_reader import FrameReader
-from indexer.analysis.keyframes import CandidatePool, CandidateSchedule, best_candidate, make_candidate
+from indexer.analysis.frame_geometry import FrameGeometry, frame_geometry
+from indexer.analysis.frame_measures import FrameMeasures
+from indexer.analysis.frame_reader import distinct_numbers
+from indexer.analysis.keyframes import CandidatePool, best_candidate
 from indexer.analysis.phash import phash64
 from indexer.analysis.quality import shot_quality
-from indexer.analysis.shot_detection import CutDetector, shot_ranges, split_long_shot
+from indexer.analysis.range_pass import RangeAnalysis, TimeRange, analyse_range
+from indexer.analysis.shot_detection import cut_frames, shot_ranges, split_long_shot
 from indexer.analysis.timing import timestamps_are_variable
 from indexer.analysis_types import AnalysisOptions, ShotAnalysis, VideoAnalysis
 from montage.errors import MediaError
 from montage.media.info import MediaInfo
 
 CANDIDATE_BUCKETS_PER_MAX_SHOT = 8
-"""While a shot is open, one candidate is kept per ``max_shot_s / 8`` seconds (1 s by default)."""
+"""One keyframe candidate is kept per ``max_shot_s / 8`` seconds of the clock (1 s by default)."""
 TRUNCATION_SLACK_S = 1.0
 """Decoding may end this much (or 5 %) before the stream's duration without the file counting as partial."""
 
 
 @dataclasses.dataclass
-class _PassState:
-    """What the decode pass collects."""
+class _Frames:
+    """The joined per-frame records of a file."""
 
     times: list[float]
     numbers: list[int]
     cuts: list[int]
+    measures: FrameMeasures
+    pool: CandidatePool
     last_frame_s: float
 
 
@@ -54,85 +69,112 @@ def analyze_video(path: Path, info: MediaInfo, settings: AnalysisOptions) -> Vid
     """
     started = time.perf_counter()
     info = dataclasses.replace(info, path=path) if info.path != path else info
-    fps = Fraction(*info.fps) if info.fps is not None else None
     geometry = frame_geometry(info, settings.analysis_width, settings.keyframe_width)
-    reader = FrameReader(info, geometry, threads=settings.decode_threads)
-    detector = CutDetector(threshold=settings.threshold, min_shot_s=settings.min_shot_s, fps=fps)
-    measurer = FrameMeasurer()
-    schedule = CandidateSchedule(settings.keyframe_candidates_per_second)
-    pool = CandidatePool(settings.max_shot_s / CANDIDATE_BUCKETS_PER_MAX_SHOT)
-    state = _PassState(times=[], numbers=[], cuts=[], last_frame_s=0.0)
-
-    for frame in reader:
-        state.times.append(frame.time_s)
-        state.numbers.append(frame.frame_number)
-        black = measurer.add(frame.pixels)
-        for cut_number in detector.feed(frame.frame_number, frame.pixels):
-            _on_cut(state, pool, schedule, bisect_left(state.numbers, cut_number), settings.max_shot_s)
-        if schedule.due(frame.index, frame.time_s):
-            rgb = reader.render_keyframe(frame)
-            pool.add(make_candidate(frame.index, frame.time_s, rgb, black=black))
-        state.last_frame_s = frame.time_s + _frame_duration(
-            frame.source.duration, frame.source.time_base, fps
-        )
-    for cut_number in detector.finish():
-        state.cuts.append(bisect_left(state.numbers, cut_number))
-    if not state.times:
-        reason = reader.stopped_early or "no frame of the video stream could be decoded"
+    bucket_s = settings.max_shot_s / CANDIDATE_BUCKETS_PER_MAX_SHOT
+    ranges = time_ranges(info, settings, bucket_s)
+    parts: list[RangeAnalysis] | None = None
+    if len(ranges) > 1:
+        with ThreadPoolExecutor(len(ranges), thread_name_prefix="analysis-range") as threads:
+            parts = list(
+                threads.map(lambda r: analyse_range(path, info, geometry, settings, r, threads=1), ranges)
+            )
+        if not all(_joins_exactly(part) for part in parts):
+            parts = None  # analysed again in one pass, which is what the ranges must match
+    if parts is None:
+        parts = [_whole_file(path, info, geometry, settings, bucket_s)]
+    last = parts[-1]
+    if not any(part.times for part in parts):
+        reason = last.stopped_early or "no frame of the video stream could be decoded"
         raise MediaError(f"{path}: {reason}", code="corrupt_media")
-
-    measures = measurer.result()
-    shots = _shots(state, pool, measures, settings.max_shot_s)
-    partial_reason = _partial_reason(info, reader.decode_errors, reader.stopped_early, state.last_frame_s)
-    if not info.is_vfr and timestamps_are_variable(state.times, fps):
+    frames = _join(parts, settings, info)
+    shots = _shots(frames, settings.max_shot_s)
+    errors = sum(part.decode_errors for part in parts)
+    partial_reason = _partial_reason(info, errors, last.stopped_early, frames.last_frame_s)
+    fps = Fraction(*info.fps) if info.fps is not None else None
+    if not info.is_vfr and timestamps_are_variable(frames.times, fps):
         info = dataclasses.replace(info, is_vfr=True)
     return VideoAnalysis(
         info=info,
         shots=shots,
-        frames_decoded=len(state.times),
+        frames_decoded=len(frames.times),
         partial=partial_reason is not None,
-        decode_errors=reader.decode_errors,
+        decode_errors=errors,
         decode_seconds=time.perf_counter() - started,
         partial_reason=partial_reason,
+        ranges=len(parts),
     )
 
 
-def _on_cut(
-    state: _PassState, pool: CandidatePool, schedule: CandidateSchedule, cut: int, max_shot_s: float
-) -> None:
-    """Record a cut found during the pass and drop candidates that can no longer win."""
-    previous = state.cuts[-1] if state.cuts else 0
-    if cut <= previous or cut >= len(state.times):
-        return
-    state.cuts.append(cut)
-    ranges = split_long_shot(previous, cut, state.times, state.times[cut], max_shot_s)
-    pool.close_shot(cut, state.times[cut], ranges)
-    schedule.restart_at_cut(cut)
+def time_ranges(info: MediaInfo, settings: AnalysisOptions, bucket_s: float) -> list[TimeRange]:
+    """The time ranges a file is analysed in at once: one per part (``parts``, 0 = one per CPU), each
+    at least ``min_part_s`` long and a whole number of candidate slots; one range for a short file, a
+    variable-rate file or one of unknown length."""
+    wanted = settings.parts or os.cpu_count() or 1
+    duration = info.video_end_s
+    if wanted <= 1 or duration is None or info.fps is None or info.is_vfr or settings.min_part_s <= 0:
+        return [TimeRange(0, None, bucket_s)]
+    count = min(wanted, math.floor(duration / settings.min_part_s))
+    if count <= 1:
+        return [TimeRange(0, None, bucket_s)]
+    slots = duration / bucket_s
+    starts = [round(k * slots / count) for k in range(count)]
+    ends: list[int | None] = [*starts[1:], None]
+    return [TimeRange(first, end, bucket_s) for first, end in zip(starts, ends, strict=True)]
 
 
-def _shots(
-    state: _PassState, pool: CandidatePool, measures: FrameMeasures, max_shot_s: float
-) -> list[ShotAnalysis]:
-    count = len(state.times)
+def _whole_file(
+    path: Path, info: MediaInfo, geometry: FrameGeometry, settings: AnalysisOptions, bucket_s: float
+) -> RangeAnalysis:
+    whole = TimeRange(0, None, bucket_s)
+    return analyse_range(path, info, geometry, settings, whole, threads=settings.decode_threads)
+
+
+def _joins_exactly(part: RangeAnalysis) -> bool:
+    """True when a range's records are what a pass from the start records for its frames."""
+    return (
+        part.context_ok
+        and not part.irregular_timestamps
+        and part.decode_errors == 0
+        and part.stopped_early is None
+        and bool(part.times)
+    )
+
+
+def _join(parts: list[RangeAnalysis], settings: AnalysisOptions, info: MediaInfo) -> _Frames:
+    """Join the ranges' records in order and find the cuts over all of them."""
+    times = [t for part in parts for t in part.times]
+    numbers = distinct_numbers(n for part in parts for n in part.numbers)
+    above = [score >= settings.threshold for part in parts for score in part.scores]
+    pool = CandidatePool()
+    offset = 0
+    for part in parts:
+        pool.extend(part.pool, offset)
+        offset += len(part.times)
+    fps = Fraction(*info.fps) if info.fps is not None else None
+    cuts: list[int] = []
+    for cut_number in cut_frames(numbers, above, min_shot_s=settings.min_shot_s, fps=fps):
+        cut = bisect_left(numbers, cut_number)
+        if (not cuts or cut > cuts[-1]) and 0 < cut < len(times):
+            cuts.append(cut)
+    last_frame_s = next((part.last_frame_s for part in reversed(parts) if part.times), 0.0)
+    measures = FrameMeasures.joined([part.measures for part in parts])
+    return _Frames(times, numbers, cuts, measures, pool, last_frame_s)
+
+
+def _shots(frames: _Frames, max_shot_s: float) -> list[ShotAnalysis]:
+    count = len(frames.times)
     shots: list[ShotAnalysis] = []
-    for start, end in shot_ranges(state.cuts, count):
-        end_s = state.times[end] if end < count else state.last_frame_s
-        for sub_start, sub_end in split_long_shot(start, end, state.times, end_s, max_shot_s):
-            sub_end_s = state.times[sub_end] if sub_end < count else state.last_frame_s
-            shots.append(_shot(len(shots), sub_start, sub_end, sub_end_s, state, pool, measures))
+    for start, end in shot_ranges(frames.cuts, count):
+        end_s = frames.times[end] if end < count else frames.last_frame_s
+        for sub_start, sub_end in split_long_shot(start, end, frames.times, end_s, max_shot_s):
+            sub_end_s = frames.times[sub_end] if sub_end < count else frames.last_frame_s
+            shots.append(_shot(len(shots), sub_start, sub_end, sub_end_s, frames))
     return shots
 
 
-def _shot(
-    ordinal: int,
-    start: int,
-    end: int,
-    end_s: float,
-    state: _PassState,
-    pool: CandidatePool,
-    measures: FrameMeasures,
-) -> ShotAnalysis:
-    start_s = state.times[start]
+def _shot(ordinal: int, start: int, end: int, end_s: float, frames: _Frames) -> ShotAnalysis:
+    pool, measures = frames.pool, frames.measures
+    start_s = frames.times[start]
     sharpness_values = pool.sharpness_in_range(start, end)
     motion = measures.motion[start + 1 : end]
     quality = shot_quality(
@@ -144,10 +186,10 @@ def _shot(
     )
     winner = best_candidate(pool.in_range(start, end))
     keyframe = winner.image() if winner is not None else None
-    end_frame = state.numbers[end] if end < len(state.numbers) else state.numbers[-1] + 1
+    end_frame = frames.numbers[end] if end < len(frames.numbers) else frames.numbers[-1] + 1
     return ShotAnalysis(
         index=ordinal,
-        start_frame=state.numbers[start],
+        start_frame=frames.numbers[start],
         end_frame=end_frame,
         start_s=round(start_s, 6),
         end_s=round(end_s, 6),
@@ -156,12 +198,6 @@ def _shot(
         quality=quality,
         phash=phash64(keyframe) if keyframe is not None else 0,
     )
-
-
-def _frame_duration(duration: int | None, time_base: Fraction | None, fps: Fraction | None) -> float:
-    if duration and time_base:
-        return float(duration * time_base)
-    return 1.0 / float(fps) if fps else 0.04
 
 
 def _partial_reason(

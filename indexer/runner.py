@@ -46,7 +46,9 @@ from montage.text.cues import Cue
 
 log = logging.getLogger(__name__)
 
-ANALYZER_CODE_VERSION = "1"
+ANALYZER_CODE_VERSION = "2"
+"""Bumped when the analysis gives different shots or keyframes (2: keyframe candidates on the absolute
+clock, so a file's time ranges can be analysed at once); a new value re-analyses every file."""
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,17 @@ def analysis_options(settings: Settings) -> AnalysisOptions:
         analysis_width=index.analysis_width,
         keyframe_candidates_per_second=index.keyframe_candidates_per_second,
         keyframe_width=index.keyframe_width,
+        parts=index.file_parts,
     )
 
 
 def analyzer_version(settings: Settings) -> str:
     """A short hash of everything that changes analysis results: code version and analysis options."""
     payload = json.dumps(
-        {"code": ANALYZER_CODE_VERSION, "options": settings.index.model_dump(exclude={"workers"})}
+        {
+            "code": ANALYZER_CODE_VERSION,
+            "options": settings.index.model_dump(exclude={"workers", "file_parts"}),
+        }
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 

@@ -9,6 +9,7 @@ previous frame (0-255), 0 for the first frame.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -29,6 +30,15 @@ class FrameMeasures:
     black: NDArray[np.bool_]
     motion: NDArray[np.float64]
 
+    @staticmethod
+    def joined(parts: Sequence[FrameMeasures]) -> FrameMeasures:
+        """The series of consecutive runs of frames, one after the other."""
+        return FrameMeasures(
+            brightness=np.concatenate([part.brightness for part in parts]),
+            black=np.concatenate([part.black for part in parts]),
+            motion=np.concatenate([part.motion for part in parts]),
+        )
+
 
 class FrameMeasurer:
     """Accumulates measures frame by frame; ``result()`` returns them as arrays."""
@@ -39,17 +49,22 @@ class FrameMeasurer:
         self._motion = array("d")
         self._previous: NDArray[np.uint8] | None = None
 
-    def add(self, bgr: NDArray[np.uint8]) -> bool:
-        """Measure the next frame; return True when it is a black frame."""
+    def add(self, bgr: NDArray[np.uint8], *, record: bool = True) -> bool:
+        """Measure the next frame; return True when it is a black frame.
+
+        ``record=False`` only makes it the previous frame of the next one (motion), unrecorded.
+        """
         gray: NDArray[np.uint8] = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
-        self._brightness.append(cv2.mean(gray)[0] / 255.0)
         black = np.count_nonzero(gray < BLACK_PIXEL_LEVEL) >= BLACK_FRAME_SHARE * gray.size
+        previous, self._previous = self._previous, gray
+        if not record:
+            return bool(black)
+        self._brightness.append(cv2.mean(gray)[0] / 255.0)
         self._black.append(1 if black else 0)
-        if self._previous is None or self._previous.shape != gray.shape:
+        if previous is None or previous.shape != gray.shape:
             self._motion.append(0.0)
         else:
-            self._motion.append(cv2.mean(cv2.absdiff(gray, self._previous))[0])
-        self._previous = gray
+            self._motion.append(cv2.mean(cv2.absdiff(gray, previous))[0])
         return bool(black)
 
     def result(self) -> FrameMeasures:

@@ -10,6 +10,12 @@ other: one thread feeds the decoder (whose own threads decode), one scales. FFmp
 the GIL while they work, so the three stages overlap: on 2 cores a 720p file keeps both cores busy, where
 decoding and scaling in one thread left one idle a third of the time (docs/benchmarks.md).
 
+A reader can also start at a point of the file (``seek_s``: it seeks to the key frame before it and
+yields every frame from there) and stop before the first frame for which ``stop_at`` is true; the time
+ranges of a long file are analysed that way at once (:mod:`indexer.analyze`). Such a reader notes when
+timestamps were missing or went backwards (``irregular_timestamps``): times then depend on the frames
+before, and only a pass from the start gives them.
+
 Damaged data does not stop the pass: a packet the decoder rejects and a frame the decoder flags as
 corrupt each count as one decode error, and decoding goes on with the next packet. A container read
 error ends the pass early (``stopped_early`` is set); what was decoded until then is kept.
@@ -18,7 +24,7 @@ error ends the pass early (``stopped_early`` is set); what was decoded until the
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -50,7 +56,8 @@ default, one per CPU, spent ~30 % more CPU on keyframes for no gain in wall time
 
 @dataclass(frozen=True)
 class DecodedFrame:
-    """One decoded frame: ``time_s`` from the container start, ``frame_number`` in source numbering."""
+    """One decoded frame: ``time_s`` from the container start; ``frame_number`` is its timestamp at the
+    nominal rate, rounded (frames whose timestamps round alike share it: see :func:`distinct_numbers`)."""
 
     index: int
     frame_number: int
@@ -62,12 +69,23 @@ class DecodedFrame:
 class FrameReader:
     """Iterate over the frames of ``info.path`` once; counts decode errors as it goes."""
 
-    def __init__(self, info: MediaInfo, geometry: FrameGeometry, *, threads: int = 2) -> None:
+    def __init__(
+        self,
+        info: MediaInfo,
+        geometry: FrameGeometry,
+        *,
+        threads: int = 2,
+        seek_s: float | None = None,
+        stop_at: Callable[[float], bool] | None = None,
+    ) -> None:
         self.info = info
         self.geometry = geometry
         self.threads = threads
+        self.seek_s = seek_s
+        self.stop_at = stop_at
         self.decode_errors = 0
         self.stopped_early: str | None = None
+        self.irregular_timestamps = False
         self._fps = Fraction(*info.fps) if info.fps is not None else None
         # One reformatter per target keeps libswscale's context (filter tables) across frames; building
         # it for every frame would cost more than the scaling itself.
@@ -88,6 +106,9 @@ class FrameReader:
                 raise MediaError(f"{self.info.path}: no video stream to decode", code="no_video_stream")
             stream.thread_type = "AUTO"
             stream.codec_context.thread_count = self.threads
+            if self.seek_s is not None and self.seek_s > 0 and stream.time_base is not None:
+                target = (self.seek_s + self.info.start_time_s) / float(stream.time_base)
+                container.seek(int(target), stream=stream, backward=True, any_frame=False)
             decoded = prefetch(self._decoded(container, stream), depth=PREFETCH_FRAMES)
             yield from prefetch(self._scaled(decoded), depth=PREFETCH_FRAMES)
 
@@ -107,36 +128,46 @@ class FrameReader:
     def _decoded(
         self, container: av.container.InputContainer, stream: av.video.VideoStream
     ) -> Generator[tuple[int, int, float, av.VideoFrame], None, None]:
-        """Decode every frame: ``(index, frame number, time from the container start, frame)``."""
+        """Decode every frame: ``(index, frame number, time from the container start, frame)``.
+
+        After a seek, frames (and errors) before the first key frame are dropped: an open GOP's leading
+        frames cannot be decoded there, though a pass from the start decodes them.
+        """
         time_base = float(stream.time_base) if stream.time_base is not None else 0.0
         container_start = self.info.start_time_s
         origin = self.info.video_start_time_s
         step = 1.0 / float(self._fps) if self._fps else 0.04
         index = 0
         last_time: float | None = None
-        last_number = -1
+        waiting_for_key = self.seek_s is not None and self.seek_s > 0
         for packet in self._packets(container, stream):
             try:
                 frames = stream.decode(packet)
             except av.FFmpegError as exc:
-                self.decode_errors += 1
+                self.decode_errors += 0 if waiting_for_key else 1
                 logger.debug("%s: decode error %s", self.info.path, exc)
                 continue
             for frame in frames:
+                if waiting_for_key:
+                    if not frame.key_frame:
+                        continue
+                    waiting_for_key = False
                 if frame.is_corrupt:
                     self.decode_errors += 1
                 stamp = frame.time if frame.pts is not None and time_base else None
                 if stamp is None or (last_time is not None and stamp - container_start <= last_time):
+                    self.irregular_timestamps = True
                     time_s = 0.0 if last_time is None else last_time + step
                     absolute = time_s + container_start
                 else:
                     absolute = stamp
                     time_s = stamp - container_start
+                if self.stop_at is not None and self.stop_at(time_s):
+                    return
                 number = round((absolute - origin) * float(self._fps)) if self._fps else index
-                number = max(number, last_number + 1)
                 yield index, number, time_s, frame
                 index += 1
-                last_time, last_number = time_s, number
+                last_time = time_s
 
     def _scaled(
         self, decoded: Iterator[tuple[int, int, float, av.VideoFrame]]
@@ -179,6 +210,17 @@ class FrameReader:
                 yield None  # flush the decoder so the frames it still holds are not lost
                 return
             yield packet
+
+
+def distinct_numbers(nominal: Iterable[int]) -> list[int]:
+    """Frame numbers of consecutive frames made strictly increasing: a number that does not exceed the
+    one before becomes that one plus one (timestamps half a frame off round onto their neighbours)."""
+    numbers: list[int] = []
+    last = -1
+    for number in nominal:
+        last = max(number, last + 1)
+        numbers.append(last)
+    return numbers
 
 
 def _video_stream(container: av.container.InputContainer) -> av.video.VideoStream | None:

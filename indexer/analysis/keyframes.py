@@ -1,22 +1,27 @@
-"""Keyframe candidates: when to sample them during the decode pass, how to keep them, which one wins.
+"""Keyframe candidates: which frames to sample, how to keep them, which one wins.
 
-Candidates are sampled ``per_second`` times a second, on a grid that restarts at every detected cut
-(the first candidate of a shot is taken ``AFTER_CUT_FRAMES`` frames after the cut, past any transition
-frame). Each candidate is rendered upright at keyframe size, measured (variance of the Laplacian of its
-gray picture) and kept as a JPEG (quality 95) so a long shot costs tens of kilobytes per second, not
-megabytes. Within a shot still being decoded only the best candidate per ``bucket_s`` window is kept;
-once a shot is closed by a cut, only the winner of each of its (sub-)shots is kept.
+Whether a frame is sampled depends only on the frame and the few before it, never on cuts found earlier,
+so a time range of a file can be analysed on its own and give the candidates a single pass would
+(:mod:`indexer.analyze` runs the ranges of a long file at once). A frame is sampled when it is the
+first at or after a mark of the absolute ``per_second`` grid (every 0.5 s by default), and
+``AFTER_CUT_FRAMES`` frames after a *possible cut* — the first frame of a run of frames whose cut score
+reaches the threshold; every real cut is such a frame, and the sample lands past any transition frame.
 
-The winner of a shot is its sharpest candidate that is not a black frame; when every candidate is black
-the middle one is used so the shot still has a picture.
+Each candidate is rendered upright at keyframe size, measured (variance of the Laplacian of its gray
+picture) and kept as a JPEG (quality 95), so a long shot costs tens of kilobytes per second, not
+megabytes. Only the best candidate of each *slot* is kept: a slot is one ``bucket_s`` window of the
+absolute clock, cut again at every possible cut inside it, so a short shot never loses its candidates
+to its neighbour. The winner of a shot is its sharpest kept candidate that is not a black frame; when
+every candidate is black the middle one is used so the shot still has a picture.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -78,78 +83,70 @@ def best_candidate(candidates: Iterable[KeyframeCandidate]) -> KeyframeCandidate
     return best
 
 
-class CandidateSchedule:
-    """Decides, frame by frame, whether to sample a keyframe candidate."""
+def on_sampling_grid(previous_time_s: float | None, time_s: float, per_second: float) -> bool:
+    """True for the first frame at or after a mark of the absolute sampling grid (and the first frame)."""
+    if previous_time_s is None:
+        return True
+    return math.floor(time_s * per_second) > math.floor(previous_time_s * per_second)
 
-    def __init__(self, per_second: float) -> None:
-        self._interval = 1.0 / per_second
-        self._next_time: float | None = None
-        self._take_at_index: int | None = 0
 
-    def restart_at_cut(self, cut_index: int) -> None:
-        """A new shot starts at decoded frame ``cut_index``: sample shortly after it, then on a new grid."""
-        self._take_at_index = cut_index + AFTER_CUT_FRAMES
-        self._next_time = None
+def slot_bucket(time_s: float, bucket_s: float) -> int:
+    """The number of the ``bucket_s`` window of the absolute clock that ``time_s`` falls in."""
+    return math.floor(time_s / bucket_s)
 
-    def due(self, index: int, time_s: float) -> bool:
-        """Return True when the frame at ``index``/``time_s`` should become a candidate."""
-        if self._take_at_index is not None:
-            if index < self._take_at_index:
-                return False
-            self._take_at_index = None
-            self._next_time = time_s + self._interval
-            return True
-        if self._next_time is not None and time_s >= self._next_time - 1e-6:
-            self._next_time += self._interval
-            if self._next_time <= time_s:  # a gap in the timestamps: continue the grid from here
-                self._next_time = time_s + self._interval
-            return True
-        return False
+
+Slot = tuple[int, int]
+"""(bucket number, index of the latest possible cut inside that bucket at or before the frame, or -1)."""
 
 
 class CandidatePool:
-    """Holds the candidates that can still become keyframes; see the module docstring for pruning."""
+    """The best candidate of each slot, and every sampled candidate's sharpness (for shot quality).
 
-    def __init__(self, bucket_s: float) -> None:
-        self._bucket_s = bucket_s
-        self._closed: list[KeyframeCandidate] = []
-        self._open: dict[int, KeyframeCandidate] = {}
-        self._open_start_s = 0.0
+    Candidates come in frame order. :meth:`extend` appends a pool of the next frames (a later time range
+    of the same file, its indexes shifted), keeping exactly what one pool fed all candidates would.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[Slot, KeyframeCandidate] = {}
         self._sampled_index: list[int] = []
         self._sampled_sharpness: list[float] = []
         self._sampled_black: list[bool] = []
+        self._sorted: list[KeyframeCandidate] | None = None
+        self._sorted_index: list[int] = []
 
-    def add(self, candidate: KeyframeCandidate) -> None:
-        """Offer a candidate of the shot being decoded (candidates come in frame order)."""
+    def add(self, candidate: KeyframeCandidate, slot: Slot) -> None:
+        """Offer a candidate sampled in ``slot``; it is kept when it beats the slot's current one."""
         self._sampled_index.append(candidate.index)
         self._sampled_sharpness.append(candidate.sharpness)
         self._sampled_black.append(candidate.black)
-        self._hold(candidate)
-
-    def _hold(self, candidate: KeyframeCandidate) -> None:
-        bucket = int((candidate.time_s - self._open_start_s) // self._bucket_s)
-        held = self._open.get(bucket)
+        held = self._kept.get(slot)
         if held is None or candidate.beats(held):
-            self._open[bucket] = candidate
+            self._kept[slot] = candidate
+            self._sorted = None
 
-    def close_shot(self, cut_index: int, cut_time_s: float, ranges: Sequence[tuple[int, int]]) -> None:
-        """A cut at ``cut_index`` closed the open shot, made of ``ranges``: keep one winner per range."""
-        before = [c for c in self._open.values() if c.index < cut_index]
-        after = [c for c in self._open.values() if c.index >= cut_index]
-        for start, end in ranges:
-            winner = best_candidate(c for c in before if start <= c.index < end)
-            if winner is not None:
-                self._closed.append(winner)
-        self._open_start_s = cut_time_s
-        self._open = {}
-        for candidate in sorted(after, key=lambda c: c.index):
-            self._hold(candidate)
+    def extend(self, later: CandidatePool, offset: int) -> None:
+        """Append ``later``'s candidates (frames after all of this pool's), indexes moved by ``offset``."""
+        for slot, candidate in later.kept():
+            moved = replace(candidate, index=candidate.index + offset)
+            held = self._kept.get(slot)
+            if held is None or moved.beats(held):
+                self._kept[slot] = moved
+        self._sampled_index += [index + offset for index in later._sampled_index]
+        self._sampled_sharpness += later._sampled_sharpness
+        self._sampled_black += later._sampled_black
+        self._sorted = None
+
+    def kept(self) -> list[tuple[Slot, KeyframeCandidate]]:
+        """The kept candidates with their slots, in frame order."""
+        return sorted(self._kept.items(), key=lambda item: item[1].index)
 
     def in_range(self, start: int, end: int) -> list[KeyframeCandidate]:
-        """Candidates kept for decoded frames ``[start, end)``."""
-        keys = [c.index for c in self._closed]
-        closed = self._closed[bisect_left(keys, start) : bisect_left(keys, end)]
-        return closed + [c for c in self._open.values() if start <= c.index < end]
+        """Kept candidates of decoded frames ``[start, end)``."""
+        if self._sorted is None:
+            self._sorted = sorted(self._kept.values(), key=lambda c: c.index)
+            self._sorted_index = [c.index for c in self._sorted]
+        keys = self._sorted_index
+        return self._sorted[bisect_left(keys, start) : bisect_left(keys, end)]
 
     def sharpness_in_range(self, start: int, end: int) -> list[float]:
         """Sharpness of every candidate ever sampled in ``[start, end)`` that was not black."""

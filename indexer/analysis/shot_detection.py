@@ -29,31 +29,13 @@ FALLBACK_FPS = Fraction(25)
 """Rate used for detector timecodes when a stream has no known frame rate."""
 
 
-class CutDetector:
-    """Feed frames in order; get back the frame numbers at which new shots start."""
+class ContentScorer:
+    """Feed frames in order; each gets ContentDetector's score against the frame before (0 for the first)."""
 
-    def __init__(self, *, threshold: float, min_shot_s: float, fps: Fraction | None) -> None:
-        self._fps = fps if fps is not None and fps > 0 else FALLBACK_FPS
-        self._threshold = threshold
-        self._filter = FlashFilter(mode=FlashFilter.Mode.MERGE, length=float(min_shot_s))
+    def __init__(self) -> None:
         self._previous: NDArray[np.uint8] | None = None
-        self._last: FrameTimecode | None = None
-        self.last_score = 0.0
-        """The score of the frame fed last."""
 
-    def feed(self, frame_number: int, bgr: NDArray[np.uint8]) -> list[int]:
-        """Process the next frame; return frame numbers of newly found cuts (first frame of a new shot)."""
-        timecode = FrameTimecode(frame_number, fps=self._fps)
-        self._last = timecode
-        self.last_score = self._score(bgr)
-        above = self.last_score >= self._threshold
-        return [cut.frame_num for cut in self._filter.filter(timecode, above)]
-
-    def finish(self) -> list[int]:
-        """Flush cuts the detector still holds after the last frame (the merge filter holds none)."""
-        return []
-
-    def _score(self, bgr: NDArray[np.uint8]) -> float:
+    def score(self, bgr: NDArray[np.uint8]) -> float:
         """ContentDetector's frame score: mean |change| of H, S and V to the previous frame, averaged."""
         hsv = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV), dtype=np.uint8)
         previous, self._previous = self._previous, hsv
@@ -62,6 +44,19 @@ class CutDetector:
         pixels = float(hsv.shape[0] * hsv.shape[1])
         hue, saturation, value, _ = cv2.sumElems(cv2.absdiff(hsv, previous))
         return float(hue / pixels + saturation / pixels + value / pixels) / 3.0
+
+
+def cut_frames(
+    numbers: Sequence[int], above: Sequence[bool], *, min_shot_s: float, fps: Fraction | None
+) -> list[int]:
+    """Frame numbers at which new shots start, from each frame's number and whether its score reached
+    the threshold, through PySceneDetect's merge filter (as ``ContentDetector`` uses it)."""
+    rate = fps if fps is not None and fps > 0 else FALLBACK_FPS
+    flash = FlashFilter(mode=FlashFilter.Mode.MERGE, length=float(min_shot_s))
+    cuts: list[int] = []
+    for number, is_above in zip(numbers, above, strict=True):
+        cuts += [cut.frame_num for cut in flash.filter(FrameTimecode(number, fps=rate), is_above)]
+    return cuts
 
 
 def shot_ranges(cut_indices: Sequence[int], frame_count: int) -> list[tuple[int, int]]:

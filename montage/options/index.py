@@ -16,3 +16,10 @@ class IndexSettings(BaseModel):
     keyframe_candidates_per_second: float = Field(default=2.0, gt=0)
     keyframe_width: int = Field(default=384, ge=64)
     probe_timeout_s: float = Field(default=30.0, gt=0)
+    file_parts: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Time ranges of a long file (at least 2 minutes) analysed at once, each by its own "
+        "decoder: 0 = one per CPU, 1 = one pass. Speed only: the shots are the same whatever the number.",
+    )

@@ -13,10 +13,11 @@ import pytest
 from indexer.analysis.frame_geometry import frame_geometry, upright
 from indexer.analysis.keyframes import (
     CandidatePool,
-    CandidateSchedule,
     KeyframeCandidate,
     best_candidate,
     make_candidate,
+    on_sampling_grid,
+    slot_bucket,
 )
 from indexer.analysis.prefetch import prefetch
 from indexer.analysis.quality import exposure_term, motion_term, shot_quality
@@ -57,13 +58,13 @@ def test_split_long_shot_with_uneven_timestamps() -> None:
     assert [times[start] for start, _ in parts] == pytest.approx([0.0, 3.7, 7.3])
 
 
-def test_schedule_samples_per_second_and_after_cuts() -> None:
-    schedule = CandidateSchedule(2.0)
-    taken = [i for i in range(100) if schedule.due(i, i / 25)]
+def test_sampling_grid_is_absolute() -> None:
+    times = [i / 25 for i in range(100)]
+    taken = [i for i in range(100) if on_sampling_grid(times[i - 1] if i else None, times[i], 2.0)]
     assert taken == [0, 13, 25, 38, 50, 63, 75, 88]  # every 0.5 s (first frame at or after each mark)
-    schedule.restart_at_cut(100)
-    taken = [i for i in range(100, 140) if schedule.due(i, i / 25)]
-    assert taken[0] == 102 and taken[1] == 115
+    # The same marks whatever frame a pass starts from: a range starting at frame 40 sees frame 39 first.
+    assert [i for i in range(40, 100) if on_sampling_grid(times[i - 1], times[i], 2.0)] == taken[4:]
+    assert slot_bucket(0.99, 1.0) == 0 and slot_bucket(1.0, 1.0) == 1
 
 
 def _candidate(index: int, sharpness: float, *, black: bool = False) -> KeyframeCandidate:
@@ -80,18 +81,30 @@ def test_best_candidate_prefers_sharp_and_lit() -> None:
     assert all_black is not None and all_black.index == 2
 
 
-def test_pool_keeps_one_winner_per_closed_shot() -> None:
-    pool = CandidatePool(bucket_s=1.0)
-    for index, sharp in [(0, 10), (12, 30), (25, 20)]:
-        pool.add(_candidate(index, sharp))
-    pool.close_shot(30, 30 / 25, [(0, 30)])
-    pool.add(_candidate(38, 5))
-    pool.add(_candidate(40, 1))  # same 1 s bucket of the open shot as 38, and less sharp: dropped
-    pool.add(_candidate(70, 3))  # next bucket
-    assert [c.index for c in pool.in_range(0, 30)] == [12]
-    assert sorted(c.index for c in pool.in_range(30, 100)) == [38, 70]
-    assert pool.sharpness_in_range(0, 30) == [10, 30, 20]
-    assert pool.sharpness_in_range(30, 100) == [5, 1, 3]
+def test_pool_keeps_the_best_of_each_slot() -> None:
+    pool = CandidatePool()
+    for index, sharp, slot in [(0, 10, (0, -1)), (12, 30, (0, -1)), (20, 5, (0, 20)), (25, 20, (1, -1))]:
+        pool.add(_candidate(index, sharp), slot)
+    # 0 lost its slot to 12; the possible cut at 20 opened a new slot in the same second.
+    assert [c.index for c in pool.in_range(0, 30)] == [12, 20, 25]
+    assert pool.sharpness_in_range(0, 30) == [10, 30, 5, 20]
+
+
+def test_pool_extended_by_a_later_range_is_the_pool_of_one_pass() -> None:
+    offers = [(0, 10, (0, -1)), (12, 30, (0, -1)), (25, 20, (1, -1)), (30, 40, (1, -1)), (40, 1, (1, -1))]
+    whole = CandidatePool()
+    for index, sharp, slot in offers:
+        whole.add(_candidate(index, sharp), slot)
+    first, second = CandidatePool(), CandidatePool()
+    for index, sharp, slot in offers[:3]:
+        first.add(_candidate(index, sharp), slot)
+    for index, sharp, slot in offers[3:]:  # the second range's own indexes start at 0 (frame 28)
+        second.add(dataclasses.replace(_candidate(index - 28, sharp), time_s=index / 25), slot)
+    first.extend(second, 28)
+    assert [(c.index, c.sharpness) for c in first.in_range(0, 99)] == [
+        (c.index, c.sharpness) for c in whole.in_range(0, 99)
+    ]
+    assert first.sharpness_in_range(0, 99) == whole.sharpness_in_range(0, 99)
 
 
 def test_frame_geometry_rotation_and_sar() -> None:

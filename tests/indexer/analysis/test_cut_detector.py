@@ -1,4 +1,4 @@
-"""The cut detector gives PySceneDetect ContentDetector's scores and cuts, frame for frame."""
+"""The cut score and cuts are PySceneDetect ContentDetector's, frame for frame."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scenedetect import ContentDetector, FrameTimecode
 
-from indexer.analysis.shot_detection import CutDetector
+from indexer.analysis.shot_detection import ContentScorer, cut_frames
 
 
 def _clip(seed: int) -> list[np.ndarray]:
@@ -35,13 +35,15 @@ def _clip(seed: int) -> list[np.ndarray]:
 @pytest.mark.parametrize("threshold", [10.0, 27.0])
 def test_same_scores_and_cuts_as_content_detector(seed: int, threshold: float) -> None:
     fps = Fraction(25)
-    ours = CutDetector(threshold=threshold, min_shot_s=0.5, fps=fps)
+    scorer = ContentScorer()
     theirs = ContentDetector(threshold=threshold, min_scene_len=0.5)
-    our_cuts: list[int] = []
+    above: list[bool] = []
     their_cuts: list[int] = []
     for number, frame in enumerate(_clip(seed)):
-        our_cuts += ours.feed(number, frame)
+        score = scorer.score(frame)
         their_cuts += [c.frame_num for c in theirs.process_frame(FrameTimecode(number, fps=fps), frame)]
-        assert ours.last_score == theirs._frame_score  # the same number, not just close
-    assert our_cuts == their_cuts
+        assert score == theirs._frame_score  # the same number, not just close
+        above.append(score >= threshold)
+    numbers = list(range(len(above)))
+    assert cut_frames(numbers, above, min_shot_s=0.5, fps=fps) == their_cuts
     assert their_cuts  # the clip has cuts, so the comparison means something

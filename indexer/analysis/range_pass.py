@@ -1,0 +1,147 @@
+"""One decode pass over a time range of a video: per-frame scores and measures, and keyframe candidates.
+
+A range is a run of whole slots of the absolute clock (``first_bucket`` up to ``end_bucket``, in units of
+the candidate slot length). A range that does not start the file seeks a little before its first frame
+and feeds the frames before it through the scorer and the measures too, unrecorded, so its first frame
+is scored against the frame before it exactly as in a pass from the start. Nothing here depends on what
+was found earlier in the file (cuts are found afterwards, from the recorded scores), so the ranges of a
+file can be analysed at once and joined into what one pass gives (:mod:`indexer.analyze`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from array import array
+from collections import deque
+from fractions import Fraction
+from pathlib import Path
+
+from indexer.analysis.frame_geometry import FrameGeometry
+from indexer.analysis.frame_measures import FrameMeasurer, FrameMeasures
+from indexer.analysis.frame_reader import FrameReader
+from indexer.analysis.keyframes import (
+    AFTER_CUT_FRAMES,
+    CandidatePool,
+    make_candidate,
+    on_sampling_grid,
+    slot_bucket,
+)
+from indexer.analysis.shot_detection import ContentScorer
+from indexer.analysis_types import AnalysisOptions
+from montage.media.info import MediaInfo
+
+PREROLL_S = 1.0
+"""A range that does not start the file seeks this long before its first frame."""
+CONTEXT_FRAMES = AFTER_CUT_FRAMES + 2
+"""Frames before a range whose scores its first frames depend on (possible cuts, the sampling grid)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class TimeRange:
+    """Slots ``[first_bucket, end_bucket)`` of ``bucket_s`` seconds (``end_bucket`` None: to the end)."""
+
+    first_bucket: int
+    end_bucket: int | None
+    bucket_s: float
+
+    @property
+    def starts_file(self) -> bool:
+        """True for the range that starts at the beginning of the file."""
+        return self.first_bucket <= 0
+
+    def owns(self, time_s: float) -> bool:
+        """True when a frame shown at ``time_s`` belongs to this range (not to the one before)."""
+        return self.starts_file or slot_bucket(time_s, self.bucket_s) >= self.first_bucket
+
+    def past_end(self, time_s: float) -> bool:
+        """True when a frame shown at ``time_s`` belongs to a later range."""
+        return self.end_bucket is not None and slot_bucket(time_s, self.bucket_s) >= self.end_bucket
+
+
+@dataclasses.dataclass
+class RangeAnalysis:
+    """What one range's pass recorded, one entry per frame it owns (indexes count from its first frame)."""
+
+    times: list[float]
+    numbers: list[int]
+    scores: array[float]
+    measures: FrameMeasures
+    pool: CandidatePool
+    last_frame_s: float
+    decode_errors: int
+    stopped_early: str | None
+    irregular_timestamps: bool
+    context_ok: bool
+    """False when a range after the first could not see enough frames before its start."""
+
+
+def analyse_range(
+    path: Path,
+    info: MediaInfo,
+    geometry: FrameGeometry,
+    settings: AnalysisOptions,
+    time_range: TimeRange,
+    *,
+    threads: int,
+) -> RangeAnalysis:
+    """Decode the frames of ``time_range`` once and record their scores, measures and candidates."""
+    seek_s = None if time_range.starts_file else time_range.first_bucket * time_range.bucket_s - PREROLL_S
+    reader = FrameReader(info, geometry, threads=threads, seek_s=seek_s, stop_at=time_range.past_end)
+    fps = Fraction(*info.fps) if info.fps is not None else None
+    scorer = ContentScorer()
+    measurer = FrameMeasurer()
+    pool = CandidatePool()
+    times: list[float] = []
+    numbers: list[int] = []
+    scores: array[float] = array("d")
+    recent_starts: deque[bool] = deque([False] * AFTER_CUT_FRAMES, maxlen=AFTER_CUT_FRAMES)
+    previous_time: float | None = None
+    previous_above = False
+    seen_before = 0
+    slot_bucket_number, slot_cut = -1, -1
+    last_frame_s = 0.0
+    for frame in reader:
+        owned = time_range.owns(frame.time_s)
+        black = measurer.add(frame.pixels, record=owned)
+        score = scorer.score(frame.pixels)
+        above = score >= settings.threshold
+        possible_cut = above and not previous_above
+        due = on_sampling_grid(previous_time, frame.time_s, settings.keyframe_candidates_per_second)
+        due = due or recent_starts[0]
+        recent_starts.append(possible_cut)
+        previous_time, previous_above = frame.time_s, above
+        if not owned:
+            seen_before += 1
+            continue
+        index = len(times)
+        times.append(frame.time_s)
+        numbers.append(frame.frame_number)
+        scores.append(score)
+        bucket = slot_bucket(frame.time_s, time_range.bucket_s)
+        if bucket != slot_bucket_number:
+            slot_bucket_number, slot_cut = bucket, -1
+        if possible_cut:
+            slot_cut = index
+        if due:
+            rgb = reader.render_keyframe(frame)
+            pool.add(make_candidate(index, frame.time_s, rgb, black=black), (bucket, slot_cut))
+        last_frame_s = frame.time_s + _frame_duration(frame.source.duration, frame.source.time_base, fps)
+    return RangeAnalysis(
+        times=times,
+        numbers=numbers,
+        scores=scores,
+        measures=measurer.result(),
+        pool=pool,
+        last_frame_s=last_frame_s,
+        decode_errors=reader.decode_errors,
+        stopped_early=reader.stopped_early,
+        irregular_timestamps=reader.irregular_timestamps,
+        context_ok=time_range.starts_file or seen_before >= CONTEXT_FRAMES,
+    )
+
+
+def _frame_duration(duration: int | None, time_base: Fraction | None, fps: Fraction | None) -> float:
+    """How long a decoded frame is shown: its own duration, else one frame at the nominal rate."""
+    if duration and time_base:
+        return float(duration * time_base)
+    return 1.0 / float(fps) if fps else 0.04

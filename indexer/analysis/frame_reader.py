@@ -92,7 +92,7 @@ class FrameReader:
         self._analysis_scaler = VideoReformatter()
         self._keyframe_scaler = VideoReformatter()
 
-    def __iter__(self) -> Iterator[DecodedFrame]:
+    def __iter__(self) -> Generator[DecodedFrame, None, None]:
         """Yield every decodable frame in presentation order."""
         try:
             container = av.open(str(self.info.path), mode="r")
@@ -110,7 +110,10 @@ class FrameReader:
                 target = (self.seek_s + self.info.start_time_s) / float(stream.time_base)
                 container.seek(int(target), stream=stream, backward=True, any_frame=False)
             decoded = prefetch(self._decoded(container, stream), depth=PREFETCH_FRAMES)
-            yield from prefetch(self._scaled(decoded), depth=PREFETCH_FRAMES)
+            try:
+                yield from prefetch(self._scaled(decoded), depth=PREFETCH_FRAMES)
+            finally:
+                decoded.close()  # its thread ends before the container closes, also when stopped early
 
     def render_keyframe(self, frame: DecodedFrame) -> NDArray[np.uint8]:
         """Return ``frame`` as an upright RGB array at keyframe size and display aspect."""

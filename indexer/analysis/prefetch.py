@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -29,7 +29,7 @@ class _Failure:
         self.error = error
 
 
-def prefetch(items: Generator[T, None, None], depth: int = 8) -> Iterator[T]:
+def prefetch(items: Generator[T, None, None], depth: int = 8) -> Generator[T, None, None]:
     """Yield what ``items`` yields, computing up to ``depth`` items ahead in a daemon thread.
 
     Exceptions of the producer are raised in the consumer. When the consumer stops early (``close()``,

@@ -30,8 +30,9 @@ from indexer.analysis.shot_detection import ContentScorer
 from indexer.analysis_types import AnalysisOptions
 from montage.media.info import MediaInfo
 
-PREROLL_S = 1.0
-"""A range that does not start the file seeks this long before its first frame."""
+PREROLL_S = (1.0, 10.0)
+"""A range that does not start the file seeks this long before its first frame; when the seek lands too
+late (MPEG-TS seeks by byte position and can land past the target), once more from further back."""
 CONTEXT_FRAMES = AFTER_CUT_FRAMES + 2
 """Frames before a range whose scores its first frames depend on (possible cuts, the sampling grid)."""
 
@@ -75,6 +76,10 @@ class RangeAnalysis:
     """False when a range after the first could not see enough frames before its start."""
 
 
+class _LateSeek(Exception):
+    """The seek landed after the frames a range needs before its start."""
+
+
 def analyse_range(
     path: Path,
     info: MediaInfo,
@@ -85,7 +90,37 @@ def analyse_range(
     threads: int,
 ) -> RangeAnalysis:
     """Decode the frames of ``time_range`` once and record their scores, measures and candidates."""
-    seek_s = None if time_range.starts_file else time_range.first_bucket * time_range.bucket_s - PREROLL_S
+    if time_range.starts_file:
+        return _analyse_once(path, info, geometry, settings, time_range, threads=threads, seek_s=None)
+    start_s = time_range.first_bucket * time_range.bucket_s
+    for preroll_s in PREROLL_S:
+        try:
+            return _analyse_once(
+                path, info, geometry, settings, time_range, threads=threads, seek_s=start_s - preroll_s
+            )
+        except _LateSeek:
+            continue
+    return _late_seek_result()
+
+
+def _late_seek_result() -> RangeAnalysis:
+    """What a range reports when no seek landed early enough: nothing, so the file is analysed in one pass."""
+    return RangeAnalysis(
+        times=[], numbers=[], scores=array("d"), measures=FrameMeasurer().result(), pool=CandidatePool(),
+        last_frame_s=0.0, decode_errors=0, stopped_early=None, irregular_timestamps=False, context_ok=False,
+    )  # fmt: skip
+
+
+def _analyse_once(
+    path: Path,
+    info: MediaInfo,
+    geometry: FrameGeometry,
+    settings: AnalysisOptions,
+    time_range: TimeRange,
+    *,
+    threads: int,
+    seek_s: float | None,
+) -> RangeAnalysis:
     reader = FrameReader(info, geometry, threads=threads, seek_s=seek_s, stop_at=time_range.past_end)
     fps = Fraction(*info.fps) if info.fps is not None else None
     scorer = ContentScorer()
@@ -100,32 +135,38 @@ def analyse_range(
     seen_before = 0
     slot_bucket_number, slot_cut = -1, -1
     last_frame_s = 0.0
-    for frame in reader:
-        owned = time_range.owns(frame.time_s)
-        black = measurer.add(frame.pixels, record=owned)
-        score = scorer.score(frame.pixels)
-        above = score >= settings.threshold
-        possible_cut = above and not previous_above
-        due = on_sampling_grid(previous_time, frame.time_s, settings.keyframe_candidates_per_second)
-        due = due or recent_starts[0]
-        recent_starts.append(possible_cut)
-        previous_time, previous_above = frame.time_s, above
-        if not owned:
-            seen_before += 1
-            continue
-        index = len(times)
-        times.append(frame.time_s)
-        numbers.append(frame.frame_number)
-        scores.append(score)
-        bucket = slot_bucket(frame.time_s, time_range.bucket_s)
-        if bucket != slot_bucket_number:
-            slot_bucket_number, slot_cut = bucket, -1
-        if possible_cut:
-            slot_cut = index
-        if due:
-            rgb = reader.render_keyframe(frame)
-            pool.add(make_candidate(index, frame.time_s, rgb, black=black), (bucket, slot_cut))
-        last_frame_s = frame.time_s + _frame_duration(frame.source.duration, frame.source.time_base, fps)
+    frames = reader.__iter__()
+    try:
+        for frame in frames:
+            owned = time_range.owns(frame.time_s)
+            black = measurer.add(frame.pixels, record=owned)
+            score = scorer.score(frame.pixels)
+            above = score >= settings.threshold
+            possible_cut = above and not previous_above
+            due = on_sampling_grid(previous_time, frame.time_s, settings.keyframe_candidates_per_second)
+            due = due or recent_starts[0]
+            recent_starts.append(possible_cut)
+            previous_time, previous_above = frame.time_s, above
+            if not owned:
+                seen_before += 1
+                continue
+            if not times and not time_range.starts_file and seen_before < CONTEXT_FRAMES:
+                raise _LateSeek
+            index = len(times)
+            times.append(frame.time_s)
+            numbers.append(frame.frame_number)
+            scores.append(score)
+            bucket = slot_bucket(frame.time_s, time_range.bucket_s)
+            if bucket != slot_bucket_number:
+                slot_bucket_number, slot_cut = bucket, -1
+            if possible_cut:
+                slot_cut = index
+            if due:
+                rgb = reader.render_keyframe(frame)
+                pool.add(make_candidate(index, frame.time_s, rgb, black=black), (bucket, slot_cut))
+            last_frame_s = frame.time_s + _frame_duration(frame.source.duration, frame.source.time_base, fps)
+    finally:
+        frames.close()  # stops the decode threads at once
     return RangeAnalysis(
         times=times,
         numbers=numbers,

@@ -12,7 +12,7 @@ from indexer.analysis_types import AnalysisOptions, VideoAnalysis
 from indexer.analyze import analyze_video, time_ranges
 from montage.media.probe import probe
 
-from .conftest import Segment, make_clip
+from .conftest import Segment, ffmpeg, make_clip
 
 # A 10 s clip at 25 fps cut in 4 has range boundaries at 2, 5 and 8 s. Cuts at 2.0 s and 8.0 s (on a
 # boundary), 4.88 s and 5.0 s (three frames apart, closer than min_shot_s: the merge filter's state
@@ -104,3 +104,23 @@ def test_a_range_that_cannot_be_decoded_on_its_own_falls_back_to_one_pass(
     monkeypatch.setattr(analyze_module, "analyse_range", refuses_to_seek)
     fallback = analyze_video(path, info, AnalysisOptions(parts=2, min_part_s=1.0))
     assert fallback.ranges == 1 and _fingerprint(fallback) == _fingerprint(one_pass)
+
+
+CONTAINERS = {
+    "h264.ts": ("-c", "copy", "-f", "mpegts"),  # seeks by byte position: lands late, seeks again earlier
+    "mpeg2.ts": ("-c:v", "mpeg2video", "-g", "15", "-bf", "2", "-f", "mpegts"),
+    "h264.mkv": ("-c", "copy"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONTAINERS))
+def test_ranges_join_exactly_in_other_containers(tmp_path: Path, name: str) -> None:
+    source = make_clip(tmp_path / "source.mp4", SEGMENTS, extra=("-g", "50", "-bf", "2"))
+    path = tmp_path / name
+    ffmpeg("-i", str(source), *CONTAINERS[name], str(path))
+    info = probe(path)
+    one_pass = analyze_video(path, info, AnalysisOptions(parts=1))
+    for parts in (2, 4):
+        split = analyze_video(path, info, AnalysisOptions(parts=parts, min_part_s=1.0))
+        assert split.ranges == parts
+        assert _fingerprint(split) == _fingerprint(one_pass)

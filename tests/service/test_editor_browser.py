@@ -60,9 +60,9 @@ def test_job_list_submit_and_cancel(tmp_path: Path) -> None:
             assert stored["status"] == "queued" and stored["kind"] == "video"
             screenshot(page, "02-job-queued")
             page.click("text=Cancel")  # type: ignore[attr-defined]
-            page.wait_for_function(  # type: ignore[attr-defined]
-                "document.querySelector('[data-testid=status]').textContent === 'cancelled'"
-            )
+            # A locator waits without evaluating a string (the editor's CSP forbids eval, which a string
+            # predicate of wait_for_function needs once it has to poll).
+            page.locator("[data-testid=status]", has_text="cancelled").wait_for()  # type: ignore[attr-defined]
             assert (
                 httpx.get(f"{base}/v1/jobs/{job_id}", headers=headers, timeout=10).json()["status"]
                 == "cancelled"

@@ -1,6 +1,6 @@
 """Index runs and their per-file tasks: create, claim, heartbeat, complete, requeue, cancel, summarise.
 
-The same rules as job records (``api.jobs.repository``): a task is claimed by one conditional UPDATE
+The same lease as job records (:mod:`api.jobs.lease`): a task is claimed by one conditional UPDATE
 (``queued`` → ``running``, attempt + 1), so a duplicate queue message is harmless; its result is stored only
 while the worker still owns that attempt (same ``worker_id`` and attempt, status ``running``), in the same
 transaction as the file's shots and vectors, so a worker presumed dead that comes back writes nothing.
@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.jobs.clock import as_utc, utcnow
+from api.jobs.lease import owned_by, take_lease
 from indexer.discover import DiscoveredFile
 from indexer.file_store import StoredFile
 from indexer.library_writer import write_failed
@@ -102,19 +103,17 @@ def claim_task(factory: sessionmaker[Session], task_id: int, worker_id: str) -> 
     now = utcnow()
     analysing = select(IndexRun.job_id).where(IndexRun.status == ANALYSING)
     with transaction(factory) as session:
-        changed = session.execute(
-            update(IndexTask)
-            .where(IndexTask.id == task_id, IndexTask.status == QUEUED, IndexTask.job_id.in_(analysing))
-            .values(
-                status=RUNNING,
-                attempts=IndexTask.attempts + 1,
-                worker_id=worker_id,
-                heartbeat_at=now,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
-        if changed != 1:
+        taken = take_lease(
+            session,
+            IndexTask,
+            task_id,
+            worker_id=worker_id,
+            now=now,
+            queued=QUEUED,
+            running=RUNNING,
+            conditions=(IndexTask.job_id.in_(analysing),),
+        )
+        if not taken:
             return None
         task = session.get(IndexTask, task_id)
         assert task is not None
@@ -123,12 +122,7 @@ def claim_task(factory: sessionmaker[Session], task_id: int, worker_id: str) -> 
 
 
 def _owned(claim: TaskClaim) -> tuple[ColumnElement[bool], ...]:
-    return (
-        IndexTask.id == claim.task_id,
-        IndexTask.worker_id == claim.worker_id,
-        IndexTask.attempts == claim.attempt,
-        IndexTask.status == RUNNING,
-    )
+    return owned_by(IndexTask, claim.task_id, claim.worker_id, claim.attempt, RUNNING)
 
 
 def complete_task(session: Session, claim: TaskClaim, stored: StoredFile, seconds: float) -> None:

@@ -1,7 +1,8 @@
 """Job records: create, read, claim, heartbeat, finish, cancel and requeue — each one short transaction.
 
-Every write a worker makes is conditional on still owning the job (same ``worker_id`` and attempt number,
-status ``running``), so a worker that was presumed dead and came back can never overwrite a newer attempt.
+A job is taken and held with the lease of :mod:`api.jobs.lease`: every write a worker makes is
+conditional on still owning the job (same ``worker_id`` and attempt number, status ``running``), so a
+worker that was presumed dead and came back can never overwrite a newer attempt.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.jobs import states
 from api.jobs.clock import utcnow
+from api.jobs.lease import owned_by, take_lease
 from montage.db.models import Job, VideoRevision
 from montage.db.session import transaction
 
@@ -108,20 +110,18 @@ def claim_job(factory: sessionmaker[Session], job_id: str, worker_id: str) -> Cl
     """Move a queued job to running for this worker; None if it is not queued (taken, done, cancelled)."""
     now = utcnow()
     with transaction(factory) as session:
-        changed = session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.status == states.QUEUED, Job.cancel_requested.is_(False))
-            .values(
-                status=states.RUNNING,
-                attempts=Job.attempts + 1,
-                worker_id=worker_id,
-                heartbeat_at=now,
-                started_at=func.coalesce(Job.started_at, now),
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount  # type: ignore[attr-defined]
-        if changed != 1:
+        taken = take_lease(
+            session,
+            Job,
+            job_id,
+            worker_id=worker_id,
+            now=now,
+            queued=states.QUEUED,
+            running=states.RUNNING,
+            conditions=(Job.cancel_requested.is_(False),),
+            values={"started_at": func.coalesce(Job.started_at, now)},
+        )
+        if not taken:
             return None
         job = session.get(Job, job_id)
         assert job is not None
@@ -130,12 +130,7 @@ def claim_job(factory: sessionmaker[Session], job_id: str, worker_id: str) -> Cl
 
 
 def _owned(claim: Claim) -> tuple[ColumnElement[bool], ...]:
-    return (
-        Job.id == claim.job_id,
-        Job.worker_id == claim.worker_id,
-        Job.attempts == claim.attempt,
-        Job.status == states.RUNNING,
-    )
+    return owned_by(Job, claim.job_id, claim.worker_id, claim.attempt, states.RUNNING)
 
 
 def heartbeat(factory: sessionmaker[Session], claim: Claim) -> bool | None:

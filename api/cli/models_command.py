@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,10 @@ from api.cli.context import CliContext, console, fail
 from montage.embedding.model_fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_SECONDS, is_url
 from montage.embedding.model_inventory import model_statuses
 from montage.errors import MontageError
+
+if TYPE_CHECKING:
+    from montage.embedding.model_install import InstalledFile
+    from montage.embedding.text_model_install import InstalledFolder
 from montage.options.embedding import EmbeddingOptions
 from montage.speech.registry import list_voices
 
@@ -125,17 +129,22 @@ def install_command(
             )
     except MontageError as exc:
         fail(exc, as_json=as_json)
-    if as_json:
-        print(json.dumps({**asdict(installed), "path": str(installed.path)}))
-    else:
-        console.print(
-            f"[green]installed[/] {installed.model_id} at {installed.path} (sha256 {installed.sha256})"
-        )
+    _report(installed, as_json=as_json)
     if options != settings.embedding:
         console.print(
             "[yellow]note[/]: this is not the configured CLIP model; to use it set "
             f"MONTAGE_EMBEDDING__CLIP_MODEL={options.clip_model} "
             f"MONTAGE_EMBEDDING__CLIP_PRETRAINED={options.clip_pretrained}"
+        )
+
+
+def _report(installed: InstalledFile | InstalledFolder, *, as_json: bool) -> None:
+    """Say what was installed where: one JSON object, or one line."""
+    if as_json:
+        print(json.dumps({**asdict(installed), "path": str(installed.path)}))
+    else:
+        console.print(
+            f"[green]installed[/] {installed.model_id} at {installed.path} (sha256 {installed.sha256})"
         )
 
 
@@ -158,12 +167,7 @@ def _install_text(
             )
     except MontageError as exc:
         fail(exc, as_json=as_json)
-    if as_json:
-        print(json.dumps({**asdict(installed), "path": str(installed.path)}))
-    else:
-        console.print(
-            f"[green]installed[/] {installed.model_id} at {installed.path} (sha256 {installed.sha256})"
-        )
+    _report(installed, as_json=as_json)
     if options.text_model != configured.text_model:
         console.print(
             "[yellow]note[/]: this is not the configured text model; to use it set "

@@ -32,11 +32,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from reencode_baseline import reencode_argv
+
 from api.demo.library import generate_clip
 from indexer.runner import IndexRequest, run_index
 from montage.config import Settings
 from montage.db.database import open_database
-from montage.render.plan import encoder_options
 from montage.search.channels import open_channels
 
 TOPICS = [
@@ -170,21 +171,6 @@ def timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[dict[str,
     return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "load_1m": round(load, 2)}, done.stdout
 
 
-def reencode_argv(video: Path, settings: Settings) -> list[str]:
-    """A plain ffmpeg re-encode of ``video`` with the renderer's encoder settings."""
-    return [
-        "ffmpeg",
-        "-nostdin",
-        "-v",
-        "error",
-        "-y",
-        "-i",
-        str(video),
-        *encoder_options(settings.render),  # the renderer's own encoder settings
-        str(video.with_name("reencode.mp4")),
-    ]
-
-
 def prepare(workdir: Path) -> Settings:
     """The generated footage, indexed into ``workdir/data`` (shared by every run; not timed)."""
     settings = Settings(data_dir=workdir / "data")
@@ -215,7 +201,7 @@ def run(settings: Settings, workdir: Path, *, words: int, duration: float, round
         times["outside_stages_s"] = round(times["wall_s"] - sum(stages.values()), 2)
         times["stage_seconds"] = stages
         makes.append(times)
-        reencodes.append(timed(reencode_argv(video, settings))[0])
+        reencodes.append(timed(reencode_argv(video, video.with_name("reencode.mp4"), settings.render))[0])
     make_wall = min(m["wall_s"] for m in makes)
     reencode_wall = min(r["wall_s"] for r in reencodes)
     return {

@@ -31,9 +31,10 @@ import wave
 from pathlib import Path
 from typing import Any
 
+from reencode_baseline import reencode_argv
+
 from montage.options.render import RenderOptions
 from montage.render.parts import part_edges
-from montage.render.plan import encoder_options
 from montage.render.render_timeline import render_processes, render_timeline
 from montage.timeline.align import align
 from montage.timeline.assemble import build_timeline, narration_clips
@@ -211,23 +212,13 @@ def main() -> None:
     ours_path, one_pass_path, reencoded = work / "ours.mp4", work / "one-pass.mp4", work / "reencode.mp4"
     options = RenderOptions(burn_subtitles=True, end_card=False)
     one_pass = options.model_copy(update={"processes": 1})
-    reencode_argv = [
-        "ffmpeg",
-        "-nostdin",
-        "-v",
-        "error",
-        "-y",
-        "-i",
-        str(ours_path),
-        *encoder_options(options),  # the renderer's own encoder settings
-        str(reencoded),
-    ]
+    reencode = reencode_argv(ours_path, reencoded, options)
     runs: dict[str, list[dict[str, float]]] = {"ours": [], "reencode": []}
     if not args.skip_one_pass:
         runs["one_pass"] = []
     for _ in range(args.rounds):  # interleaved, so every mode sees the same machine load
         runs["ours"].append(timed(lambda: render_timeline(timeline, ours_path, options)))
-        runs["reencode"].append(timed(lambda: run(reencode_argv)))
+        runs["reencode"].append(timed(lambda: run(reencode)))
         if not args.skip_one_pass:
             runs["one_pass"].append(timed(lambda: render_timeline(timeline, one_pass_path, one_pass)))
     report: dict[str, Any] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,3 +48,27 @@ def indexed_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexe
     assert report.indexed == len(CLIPS) and not report.failed
     yield IndexedLibrary(settings, db, channels, root)
     db.engine.dispose()
+
+
+ManifestClips = dict[str, tuple[str, str, str, list[tuple[str, float]]]]
+"""Clip path: (title, description, tags, [(lavfi source, seconds)])."""
+
+
+def index_manifest_library(base: Path, clips: ManifestClips) -> IndexedLibrary:
+    """Generate ``clips`` under ``base/footage`` with a manifest.csv describing them, and index them."""
+    root = base / "footage"
+    rows = []
+    for name, (title, description, tags, segments) in clips.items():
+        make_clip(root / name, segments)
+        rows.append({"path": name, "title": title, "description": description, "tags": tags})
+    manifest = root / "manifest.csv"
+    with manifest.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, ["path", "title", "description", "tags"])
+        writer.writeheader()
+        writer.writerows(rows)
+    settings = Settings(data_dir=base / "data")
+    db = open_database(settings)
+    channels = open_channels(settings.embedding)
+    report = run_index(settings, db, channels, IndexRequest([root], manifests=[manifest]))
+    assert report.indexed == len(clips) and not report.failed
+    return IndexedLibrary(settings, db, channels, root)

@@ -3,24 +3,18 @@
 
 from __future__ import annotations
 
-import csv
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from indexer.runner import IndexRequest, run_index
-from montage.config import Settings
-from montage.db.database import open_database
 from montage.pipeline.make import make_video
 from montage.pipeline.types import MakeRequest
 from montage.retrieval.shot_search import search_shots
-from montage.search.channels import open_channels
 from montage.timeline.model import Segment, ShotUse, Timeline
-from tests.indexer.generated_footage import make_clip
 
-from .conftest import IndexedLibrary
+from .conftest import IndexedLibrary, index_manifest_library
 
 # name: (title, description, tags, [(lavfi source, seconds)])
 LIBRARY = {
@@ -72,24 +66,9 @@ The organisers say the course will continue next year.
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexedLibrary]:
-    base = tmp_path_factory.mktemp("cutq")
-    root = base / "footage"
-    rows = []
-    for name, (title, description, tags, segments) in LIBRARY.items():
-        make_clip(root / name, segments)
-        rows.append({"path": name, "title": title, "description": description, "tags": tags})
-    manifest = root / "manifest.csv"
-    with manifest.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, ["path", "title", "description", "tags"])
-        writer.writeheader()
-        writer.writerows(rows)
-    settings = Settings(data_dir=base / "data")
-    db = open_database(settings)
-    channels = open_channels(settings.embedding)
-    report = run_index(settings, db, channels, IndexRequest([root], manifests=[manifest]))
-    assert report.indexed == len(LIBRARY) and not report.failed
-    yield IndexedLibrary(settings, db, channels, root)
-    db.engine.dispose()
+    indexed = index_manifest_library(tmp_path_factory.mktemp("cutq"), LIBRARY)
+    yield indexed
+    indexed.db.engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -119,22 +119,22 @@ class CandidatePool:
         self._sampled_index.append(candidate.index)
         self._sampled_sharpness.append(candidate.sharpness)
         self._sampled_black.append(candidate.black)
-        held = self._kept.get(slot)
-        if held is None or candidate.beats(held):
-            self._kept[slot] = candidate
-            self._sorted = None
+        self._keep(candidate, slot)
 
     def extend(self, later: CandidatePool, offset: int) -> None:
         """Append ``later``'s candidates (frames after all of this pool's), indexes moved by ``offset``."""
         for slot, candidate in later.kept():
-            moved = replace(candidate, index=candidate.index + offset)
-            held = self._kept.get(slot)
-            if held is None or moved.beats(held):
-                self._kept[slot] = moved
+            self._keep(replace(candidate, index=candidate.index + offset), slot)
         self._sampled_index += [index + offset for index in later._sampled_index]
         self._sampled_sharpness += later._sampled_sharpness
         self._sampled_black += later._sampled_black
-        self._sorted = None
+
+    def _keep(self, candidate: KeyframeCandidate, slot: Slot) -> None:
+        """Hold ``candidate`` for ``slot`` when it beats the one held (the earlier wins a tie)."""
+        held = self._kept.get(slot)
+        if held is None or candidate.beats(held):
+            self._kept[slot] = candidate
+            self._sorted = None
 
     def kept(self) -> list[tuple[Slot, KeyframeCandidate]]:
         """The kept candidates with their slots, in frame order."""

@@ -11,7 +11,9 @@ accept for that sentence, negative otherwise. The floor is the lowest score at w
 still at least ``--precision`` positive (default 0.9, "never show unrelated footage" weighs more than
 finding everything), taken halfway to the next negative below so it does not sit on a single pair. The
 "secondary_ratio" is the lowest share of a sentence's best score at which its other candidates (those
-clearing the floor) are still acceptable at that precision: they fill the rest of a long sentence. The
+clearing the floor; one per clip) are still acceptable at ``--secondary-precision``: they fill the rest of a
+long sentence; "secondary_ratio_home" is the same for the candidates whose home the sentence is (among the
+article's sentences they score best for it). The
 "specific" score is the weakest best match of any labelled sentence: a sentence whose best shot scores at
 least that shows something specific, and gets a card rather than B-roll when its footage runs out. The
 ``--check`` sets are scored with that floor and reported separately (held out: they did not set it).
@@ -25,6 +27,7 @@ import json
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,45 +48,68 @@ from montage.retrieval.candidates import gather_candidates  # noqa: E402
 from montage.retrieval.features import ScoredCandidate, SentenceQuery  # noqa: E402
 from montage.retrieval.ranking import query_named_things, rank_pool  # noqa: E402
 from montage.search.channels import open_channels  # noqa: E402
+from montage.timeline.cut_planner import home_sentences  # noqa: E402
 
 Pair = tuple[float, bool, bool]
 """(score, positive, same_script) of one labelled sentence and one shot."""
 
 
+@dataclass(frozen=True)
+class LabelledShot:
+    """One shot of the library scored for one labelled sentence."""
+
+    item: ScoredCandidate
+    positive: bool
+    """The labels accept the shot's clip for the sentence."""
+    clip: str
+    """The clip (file) the shot comes from."""
+    home: bool
+    """Among the sentences of its article, the shot scores best for this one (the planner's "home")."""
+
+
 def labelled_scores(
     eval_dir: Path, footage: Path, settings: Settings, db: Any, channels: Any, weights: RelevanceWeights
-) -> list[list[tuple[ScoredCandidate, bool]]]:
-    """Per labelled sentence: every shot of the library scored with ``weights``, and whether the labels
-    accept it."""
+) -> list[list[LabelledShot]]:
+    """Per labelled sentence: every shot of the library scored with ``weights``, whether the labels accept
+    it, and whether the sentence is its home among the article's sentences."""
     labels = read_labels(eval_dir / "labels.json")
-    sentences: list[tuple[str, frozenset[str]]] = []
+    scored: list[list[LabelledShot]] = []
     for name, rules in sorted(labels.items()):
         article = load_article(eval_dir / "articles" / name, options=settings.article)
-        for sentence in article.sentences:
-            text = normalise(sentence.text)
-            accepted = [rule.relevant for rule in rules if rule.match in text]
-            if accepted:
-                sentences.append((sentence.text, frozenset().union(*accepted)))
-    texts = [text for text, _ in sentences]
-    pool = gather_candidates(
-        db.sessions,
-        channels,
-        texts,
-        index_dir=settings.index_dir,
-        per_channel=100_000,
-        named=[query_named_things(text) for text in texts],
-    )
-    ranked = rank_pool(pool, [SentenceQuery(text=t) for t in texts], weights)
-    return [
-        [(item, clip_key(pool.shots[item.shot_id].path, footage) in accepted) for item in scored]
-        for (_text, accepted), scored in zip(sentences, ranked, strict=True)
-    ]
+        texts = [sentence.text for sentence in article.sentences]
+        pool = gather_candidates(
+            db.sessions,
+            channels,
+            texts,
+            index_dir=settings.index_dir,
+            per_channel=100_000,
+            named=[query_named_things(text) for text in texts],
+        )
+        ranked = rank_pool(pool, [SentenceQuery(text=t) for t in texts], weights)
+        homes = home_sentences(dict(enumerate(ranked)))
+        for index, (text, items) in enumerate(zip(texts, ranked, strict=True)):
+            accepted = [rule.relevant for rule in rules if rule.match in normalise(text)]
+            if not accepted:
+                continue
+            clips = frozenset().union(*accepted)
+            scored.append(
+                [
+                    LabelledShot(
+                        item,
+                        (clip := clip_key(pool.shots[item.shot_id].path, footage)) in clips,
+                        clip,
+                        homes.get(item.shot_id) == index,
+                    )
+                    for item in items
+                ]
+            )
+    return scored
 
 
-def as_pairs(scored: list[list[tuple[ScoredCandidate, bool]]]) -> list[list[Pair]]:
+def as_pairs(scored: list[list[LabelledShot]]) -> list[list[Pair]]:
     """The (score, positive, same_script) view of :func:`labelled_scores`."""
     return [
-        [(item.score, positive, item.scores.get("same_script") != 0.0) for item, positive in sentence]
+        [(shot.item.score, shot.positive, shot.item.scores.get("same_script") != 0.0) for shot in sentence]
         for sentence in scored
     ]
 
@@ -92,11 +118,11 @@ def _percentile(values: list[float], share: float) -> float | None:
     return float(np.percentile(values, share * 100)) if values else None
 
 
-def similarity_ranges(scored: list[list[tuple[ScoredCandidate, bool]]]) -> dict[str, float]:
+def similarity_ranges(scored: list[list[LabelledShot]]) -> dict[str, float]:
     """Which raw cosine means "unrelated" (0) and which "a match" (1), per similarity the formula maps:
     text (all pairs' median, accepted pairs' 95th percentile), labels (the same over pairs in different
     scripts) and named things (90th percentile of rejected pairs, 95th of accepted ones)."""
-    items = [(item, positive) for sentence in scored for item, positive in sentence]
+    items = [(shot.item, shot.positive) for sentence in scored for shot in sentence]
 
     def raw(part: str, positive: bool | None, cross_only: bool = False) -> list[float]:
         return [
@@ -176,20 +202,58 @@ def top_choice_precision(
     return {"sentences": total, "precision": round(hits / total, 3) if total else 1.0}
 
 
-def secondary_ratio(
-    by_sentence: list[list[Pair]], floor: float, cross_floor: float, precision: float
-) -> float:
-    """The lowest ratio to a sentence's best score at which the other candidates clearing the floor are
-    still at least ``precision`` acceptable (each sentence's own best candidate left out)."""
-    ratios: list[tuple[float, bool]] = []
-    for pairs in by_sentence:
-        ordered = sorted(pairs, key=lambda pair: -pair[0])
-        best = ordered[0][0]
-        for score, positive, same in ordered[1:]:
-            if best > 0 and score >= (floor if same else cross_floor):
-                ratios.append((score / best, positive))
-    chosen = choose_floor(ratios, precision) if any(p for _, p in ratios) else {"floor": 0.0}
-    return round(min(1.0, float(chosen["floor"])), 4)
+def other_clips(
+    scored: list[list[LabelledShot]], floor: float, cross_floor: float
+) -> list[tuple[float, LabelledShot]]:
+    """Per labelled sentence, the best shot of each clip other than the best shot's own clip that clears
+    the floor, with its ratio to the sentence's best score."""
+    found: list[tuple[float, LabelledShot]] = []
+    for sentence in scored:
+        ordered = sorted(sentence, key=lambda shot: -shot.item.score)
+        best = ordered[0].item.score
+        seen = {ordered[0].clip}
+        for shot in ordered[1:]:
+            same = shot.item.scores.get("same_script") != 0.0
+            if shot.clip in seen or best <= 0 or shot.item.score < (floor if same else cross_floor):
+                continue
+            seen.add(shot.clip)
+            found.append((shot.item.score / best, shot))
+    return found
+
+
+def secondary_check(
+    scored: list[list[LabelledShot]], floor: float, cross_floor: float, ratio: float, ratio_home: float
+) -> dict[str, float | int]:
+    """How many other clips the secondary rule admits on a labelled set, and the share accepted."""
+    admitted = [
+        shot.positive
+        for value, shot in other_clips(scored, floor, cross_floor)
+        if value >= ratio or (shot.home and value >= ratio_home)
+    ]
+    share = round(sum(admitted) / len(admitted), 3) if admitted else 1.0
+    return {"admitted": len(admitted), "precision": share}
+
+
+def secondary_ratios(
+    scored: list[list[LabelledShot]], floor: float, cross_floor: float, precision: float
+) -> tuple[float, float]:
+    """The lowest ratios to a sentence's best score at which its other candidates clearing the floor are
+    still at least ``precision`` acceptable: for every such candidate, and for those whose home is the
+    sentence (the planner's ``secondary_ratio`` and ``secondary_ratio_home``).
+
+    Counted once per clip (its best shot; the clip of the sentence's best shot left out, since its other
+    windows are used anyway), so a long clip cut into many shots does not outvote the others.
+    """
+    others = other_clips(scored, floor, cross_floor)
+    every = [(ratio, shot.positive) for ratio, shot in others]
+    at_home = [(ratio, shot.positive) for ratio, shot in others if shot.home]
+
+    def lowest(ratios: list[tuple[float, bool]]) -> float:
+        chosen = choose_floor(ratios, precision) if any(p for _, p in ratios) else {"floor": 1.0}
+        return round(min(1.0, float(chosen["floor"])), 4)
+
+    general = lowest(every)
+    return general, min(general, lowest(at_home))
 
 
 def main() -> int:
@@ -220,16 +284,20 @@ def main() -> int:
     first = labelled_scores(args.eval, footage, settings, db, channels, settings.relevance)
     ranges = similarity_ranges(first)
     weights = settings.relevance.model_copy(update=ranges)
-    by_sentence = as_pairs(labelled_scores(args.eval, footage, settings, db, channels, weights))
+    scored = labelled_scores(args.eval, footage, settings, db, channels, weights)
+    by_sentence = as_pairs(scored)
     pairs = [pair for sentence in by_sentence for pair in sentence]
     same = [(score, positive) for score, positive, same_script in pairs if same_script]
     cross = [(score, positive) for score, positive, same_script in pairs if not same_script]
     chosen = choose_floor(same, args.precision)
     chosen_cross = choose_floor(cross, args.precision) if any(p for _, p in cross) else None
     key = calibration_key(channels.text.model_id, channels.visual.model_id if channels.visual else None)
+    cross_floor = chosen_cross["floor"] if chosen_cross else chosen["floor"]
+    ratio, ratio_home = secondary_ratios(scored, chosen["floor"], cross_floor, args.secondary_precision)
     checks = {}
     for check in args.check or [ROOT / "bench" / "eval"]:
-        held_sentences = as_pairs(labelled_scores(check, footage, settings, db, channels, weights))
+        held_scored = labelled_scores(check, footage, settings, db, channels, weights)
+        held_sentences = as_pairs(held_scored)
         held_out = [pair for sentence in held_sentences for pair in sentence]
         checks[str(check)] = {
             "top_choice": top_choice_precision(
@@ -240,15 +308,10 @@ def main() -> int:
             "same_script": measure([(s, p) for s, p, same in held_out if same], chosen["floor"]),
             "cross_script": measure(
                 [(s, p) for s, p, same in held_out if not same],
-                chosen_cross["floor"] if chosen_cross else chosen["floor"],
+                cross_floor,
             ),
+            "secondary": secondary_check(held_scored, chosen["floor"], cross_floor, ratio, ratio_home),
         }
-    ratio = secondary_ratio(
-        by_sentence,
-        chosen["floor"],
-        chosen_cross["floor"] if chosen_cross else chosen["floor"],
-        args.secondary_precision,
-    )
     top_choice = top_choice_precision(
         by_sentence, weakest_best_match(by_sentence, True), weakest_best_match(by_sentence, False)
     )
@@ -257,6 +320,7 @@ def main() -> int:
         "ranges": ranges,
         "top_choice": top_choice,
         "secondary_ratio": ratio,
+        "secondary_ratio_home": ratio_home,
         "specific": weakest_best_match(by_sentence, True),
         "pairs": len(same),
         "positives": sum(1 for _, p in same if p),

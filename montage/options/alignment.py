@@ -52,6 +52,14 @@ class AlignmentOptions(BaseModel):
         "at least this share of the best (other windows of the same source excepted). montage make sets it "
         "from the calibration.",
     )
+    secondary_ratio_home: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="A lower secondary_ratio for a shot whose home is this sentence: among the story's "
+        "sentences it scores best for this one, so no other sentence wants it more. None = "
+        "secondary_ratio for every shot. montage make sets it from the calibration.",
+    )
     max_hold_in_s: float = Field(
         default=2.5,
         ge=0,

@@ -26,6 +26,7 @@ from montage.narration.llm_rewrite import rewrite_with_llm
 from montage.narration.script import NarrationScript
 from montage.narration.summarize import summarize_article
 from montage.pipeline.candidate_scoring import rank_candidates
+from montage.pipeline.home_context import left_out_sentences
 from montage.pipeline.outputs import write_outputs
 from montage.pipeline.story_footage import best_per_shot, story_footage_texts
 from montage.pipeline.types import CancelledError, MakeRequest, MakeResult, ShouldCancel, StageProgress
@@ -197,6 +198,8 @@ def make_video(
         topic = topic_query(article, anchors)
         if topic:
             texts.append(topic)
+        left_out = left_out_sentences(article, script)
+        texts.extend(left_out)
         pool = gather_candidates(
             db.sessions,
             channels,
@@ -208,6 +211,7 @@ def make_video(
         rows = rank_candidates(pool, texts, floor.weights(settings.relevance))
         ranked = {sentence.index: rows[i] for i, sentence in enumerate(script.sentences)}
         broll = rows[len(script.sentences)] if topic else []
+        left_out_rows = rows[len(texts) - len(left_out) :]
         story = story_footage_texts(ranked, pool, floor)
         if story:  # footage described like the footage the story's sentences show (B-roll only)
             like = gather_candidates(
@@ -228,9 +232,10 @@ def make_video(
                 "specific_score": floor.specific,
                 "specific_score_cross_script": floor.specific_cross_script,
                 "secondary_ratio": floor.secondary_ratio or 0.0,
+                "secondary_ratio_home": floor.secondary_ratio_home,
             }
         )
-        alignment = align(slots, ranked, alignment_options, broll=broll)
+        alignment = align(slots, ranked, alignment_options, broll=broll, left_out=left_out_rows)
         music = (
             MusicTrack(str(render_options.music_path), render_options.music_gain_db)
             if render_options.music_path

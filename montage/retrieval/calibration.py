@@ -31,6 +31,7 @@ class RelevanceFloor:
     specific: float | None = None
     specific_cross_script: float | None = None
     secondary_ratio: float | None = None
+    secondary_ratio_home: float | None = None
     ranges: dict[str, float] = field(default_factory=dict)
 
     def weights(self, weights: RelevanceWeights) -> RelevanceWeights:
@@ -74,6 +75,7 @@ def relevance_floor(
         _number(entry.get("specific")),
         _number(cross.get("specific")),
         _number(entry.get("secondary_ratio")),
+        _number(entry.get("secondary_ratio_home")),
         _ranges(entry.get("ranges")),
     )
 

@@ -124,15 +124,17 @@ def align(
     options: AlignmentOptions | None = None,
     *,
     broll: Sequence[CandidateShot] = (),
+    left_out: Sequence[Sequence[CandidateShot]] = (),
 ) -> Alignment:
     """Cut the narration into segments and fill each with a shot (or a title card), every choice explained.
 
     ``candidates`` maps a sentence index to its candidate shots; ``broll`` are shots scored against the
-    story's topic, used only for sentences that nothing in the library shows specifically. Deterministic for
-    equal inputs. Raises InputError for unusable slots.
+    story's topic, used only for sentences that nothing in the library shows specifically; ``left_out``
+    are the candidates of the article's sentences the narration left out (they only decide which sentence
+    each shot fits best). Deterministic for equal inputs. Raises InputError for unusable slots.
     """
     options = options or AlignmentOptions()
-    groups, warnings = plan_cut(slots, candidates, options, broll=broll)
+    groups, warnings = plan_cut(slots, candidates, options, broll=broll, left_out=left_out)
     by_index = {slot.sentence_index: slot for slot in slots}
     ranked = {index: best_first(candidates.get(index, ())) for index in by_index}
     segments: list[Segment] = []

@@ -6,7 +6,10 @@ or above the relevance floor) are taken best first — the shots of things the s
 order they are named — and each gets a piece as long as its free footage allows (up to ``max_shot_s``;
 slowed by at most ``max_speed_change`` when a clip is slightly short). Sentences are planned in order of
 how good their best footage is, so a shot goes to the sentence it fits best, and a shot that several
-sentences want is shared out in non-overlapping windows. Exact source frames are never used twice.
+sentences want is shared out in non-overlapping windows. Besides a sentence's best shot, others are used
+when they clear the floor and score close to the best — closer for a shot whose home is another sentence
+(the one it scores best for), so a shot is not spent on a sentence another one describes better. Exact
+source frames are never used twice.
 
 Time a sentence's own footage cannot fill is filled, in this order: its pieces slowed down (within the
 limit), the previous relevant shot held longer (new frames only), footage of the story's topic (B-roll,
@@ -19,6 +22,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from montage.options.alignment import AlignmentOptions
 from montage.options.relevance import threshold_for_pairing
@@ -148,13 +152,57 @@ def has_specific_footage(candidates: Sequence[CandidateShot], options: Alignment
     return False
 
 
-def _relevant(candidates: Sequence[CandidateShot], options: AlignmentOptions) -> list[CandidateShot]:
+class _Scored(Protocol):
+    @property
+    def shot_id(self) -> int: ...
+
+    @property
+    def score(self) -> float: ...
+
+
+def home_sentences(candidates: Mapping[int, Sequence[_Scored]]) -> dict[int, int]:
+    """Shot id -> the sentence it scores best for among the story's sentences (its "home"; ties go to the
+    earlier sentence). A shot missing from a sentence's candidates scores too low there to matter."""
+    best: dict[int, tuple[float, int]] = {}
+    for sentence_index in sorted(candidates):
+        for shot in candidates[sentence_index]:
+            current = best.get(shot.shot_id)
+            if current is None or shot.score > current[0]:
+                best[shot.shot_id] = (shot.score, sentence_index)
+    return {shot_id: sentence_index for shot_id, (_, sentence_index) in best.items()}
+
+
+def _close_enough(
+    shot: CandidateShot, best: float, sentence_index: int, homes: Mapping[int, int], options: AlignmentOptions
+) -> bool:
+    """True when a shot other than a sentence's best scores close enough to the best to be shown too:
+    ``secondary_ratio`` of it, or ``secondary_ratio_home`` when the sentence is the shot's home (no
+    other sentence of the story wants it more)."""
+    if shot.score >= options.secondary_ratio * best:
+        return True
+    home_ratio = options.secondary_ratio_home
+    return (
+        home_ratio is not None
+        and homes.get(shot.shot_id) == sentence_index
+        and shot.score >= home_ratio * best
+    )
+
+
+def _relevant(
+    candidates: Sequence[CandidateShot],
+    options: AlignmentOptions,
+    *,
+    sentence_index: int = -1,
+    homes: Mapping[int, int] | None = None,
+) -> list[CandidateShot]:
     """Shots that clear the floor, best first, then the other shots of their sources (other windows of a
     relevant source), best first.
 
     The best candidate of a sentence that shows something specific (:func:`has_specific_footage`) counts
     as relevant even below the floor: across languages scores are compressed, but the best match of a
     specific sentence is its footage (the calibration reports how often that holds on labelled data).
+    Other shots must also score close to the best (:func:`_close_enough`; ``homes`` from
+    :func:`home_sentences`).
     """
     ordered = best_first(candidates)
     seen: set[int] = set()
@@ -167,7 +215,7 @@ def _relevant(candidates: Sequence[CandidateShot], options: AlignmentOptions) ->
         ranked.append(ordered[0])
     best = ordered[0].score if ordered else 0.0
     for shot in ordered:
-        close = shot.score >= options.secondary_ratio * best
+        close = _close_enough(shot, best, sentence_index, homes or {}, options)
         if clears_floor(shot, options) and close and shot.shot_id not in seen:
             seen.add(shot.shot_id)
             ranked.append(shot)
@@ -360,8 +408,12 @@ def plan_cut(
     options: AlignmentOptions,
     *,
     broll: Sequence[CandidateShot] = (),
+    left_out: Sequence[Sequence[CandidateShot]] = (),
 ) -> tuple[list[GroupPlan], list[str]]:
-    """Plan the pictures of every sentence group (see the module docstring). Returns plans in time order."""
+    """Plan the pictures of every sentence group (see the module docstring). Returns plans in time order.
+
+    ``left_out`` are the candidates of sentences the narration left out: a shot that fits one of them
+    best has its home there (:func:`home_sentences`)."""
     spans = sentence_spans(slots)
     headlines = {slot.sentence_index: slot.headline for slot in slots}
     warnings: list[str] = []
@@ -379,7 +431,13 @@ def plan_cut(
         on_grid_start = 0.0 if position == 0 else snap_to_frame(start, options.fps)
         on_grid_end = total if position == len(merged) - 1 else snap_to_frame(end, options.fps)
         groups.append(GroupPlan(dominant, on_grid_start, on_grid_end))
-    relevant = {g.sentence_index: _relevant(candidates.get(g.sentence_index, ()), options) for g in groups}
+    homes = home_sentences({**candidates, **{-1 - k: shots for k, shots in enumerate(left_out)}})
+    relevant = {
+        g.sentence_index: _relevant(
+            candidates.get(g.sentence_index, ()), options, sentence_index=g.sentence_index, homes=homes
+        )
+        for g in groups
+    }
     ledger = _Ledger()
     order = sorted(
         groups,

@@ -223,3 +223,28 @@ def test_alternatives_use_the_floor_of_the_sentences_script_pairing() -> None:
     result = align(slots, {0: [cross(1, 0.9), cross(2, 0.35), cross(3, 0.25)]}, options)
     offered = {a.shot_id for s in result.segments for a in s.alternatives}
     assert 2 in offered and 3 not in offered
+
+
+def test_a_second_clip_is_shown_closer_to_the_best_when_its_home_is_the_sentence() -> None:
+    """The "empty hall" case: a long clip scoring 0.75 of a 1.7 s best clip fills the sentence when no other
+    sentence of the article (narrated or left out) fits it better; one that fits another sentence better
+    ("a man and a woman tilt their heads" for "a woman and a man stroll") is not spent here."""
+    options = AlignmentOptions(min_score=0.4, secondary_ratio=0.9, secondary_ratio_home=0.7)
+    slots = slots_from_durations([6.0, 3.0])
+    best, home, elsewhere = shot(1, 1, 1.0, length=1.7), shot(2, 2, 0.75, length=20.0), shot(3, 3, 0.75)
+    other = [shot(9, 9, 0.5, length=20.0), shot(3, 3, 0.95)]  # sentence 1 fits shot 3 better
+
+    result = align(slots, {0: [best, home, elsewhere], 1: other}, options)
+    first = [s for s in result.segments if s.sentence_index == 0]
+    assert [s.shot.shot_id if s.shot else None for s in first] == [1, 2]
+
+    only_home_rule = options.model_copy(update={"secondary_ratio_home": None})
+    result = align(slots, {0: [best, home, elsewhere], 1: other}, only_home_rule)
+    first = [s for s in result.segments if s.sentence_index == 0]
+    assert [s.shot.shot_id if s.shot else None for s in first] == [1, None]  # a card, as before the rule
+
+    left_out = [[shot(2, 2, 0.8, length=20.0)]]  # a sentence the narration left out fits shot 2 better
+    result = align(slots, {0: [best, home, elsewhere], 1: other}, options, left_out=left_out)
+    first = [s for s in result.segments if s.sentence_index == 0]
+    assert [s.shot.shot_id if s.shot else None for s in first] == [1, None]
+    assert all(s.shot is None or s.shot.shot_id != 3 for s in first)

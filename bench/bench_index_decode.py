@@ -305,6 +305,7 @@ def measure_library(
         "media_seconds": round(media_s, 1),
         "shots": last.report.shots_written,
         "visual_channel": last.report.visual_channel,
+        "keyframes_embedded_early": last.report.keyframes_embedded_early,
         "ffmpeg_decode": _speed(base_s, None, media_s, baseline),
         "index_run": _speed(index_s, None, media_s, indexed),
         "ratio": round(base_s / index_s, 3),

@@ -37,6 +37,7 @@ from indexer.analysis.keyframes import CandidatePool, best_candidate
 from indexer.analysis.phash import phash64
 from indexer.analysis.quality import shot_quality
 from indexer.analysis.range_pass import RangeAnalysis, TimeRange, analyse_range
+from indexer.analysis.settled_shots import KeyframeSink
 from indexer.analysis.shot_detection import cut_frames, shot_ranges, split_long_shot
 from indexer.analysis.timing import timestamps_are_variable
 from indexer.analysis_types import AnalysisOptions, ShotAnalysis, VideoAnalysis
@@ -63,8 +64,14 @@ class _Frames:
     last_frame_s: float
 
 
-def analyze_video(path: Path, info: MediaInfo, settings: AnalysisOptions) -> VideoAnalysis:
+def analyze_video(
+    path: Path, info: MediaInfo, settings: AnalysisOptions, *, on_keyframe: KeyframeSink | None = None
+) -> VideoAnalysis:
     """Decode ``path`` once and return its shots with keyframes, quality and pHash.
+
+    ``on_keyframe`` is offered, during the pass and from its threads, the keyframes of shots that are
+    already settled (a prediction: see :mod:`indexer.analysis.settled_shots`), so they can be embedded
+    while the rest of the file decodes.
 
     Raises:
         MediaError: the file cannot be opened for decoding or not a single frame decodes
@@ -80,7 +87,12 @@ def analyze_video(path: Path, info: MediaInfo, settings: AnalysisOptions) -> Vid
         try:
             with ThreadPoolExecutor(len(ranges), thread_name_prefix="analysis-range") as threads:
                 parts = list(
-                    threads.map(lambda r: analyse_range(path, info, geometry, settings, r, threads=1), ranges)
+                    threads.map(
+                        lambda r: analyse_range(
+                            path, info, geometry, settings, r, threads=1, on_keyframe=on_keyframe
+                        ),
+                        ranges,
+                    )
                 )
         except Exception as exc:  # e.g. a container that refuses to seek: the one pass below decides
             log.debug("%s: time ranges failed (%s); analysing in one pass", path, exc)
@@ -88,7 +100,7 @@ def analyze_video(path: Path, info: MediaInfo, settings: AnalysisOptions) -> Vid
         if parts is not None and not all(_joins_exactly(part) for part in parts):
             parts = None  # analysed again in one pass, which is what the ranges must match
     if parts is None:
-        parts = [_whole_file(path, info, geometry, settings, bucket_s)]
+        parts = [_whole_file(path, info, geometry, settings, bucket_s, on_keyframe)]
     last = parts[-1]
     if not any(part.times for part in parts):
         reason = last.stopped_early or "no frame of the video stream could be decoded"
@@ -130,10 +142,17 @@ def time_ranges(info: MediaInfo, settings: AnalysisOptions, bucket_s: float) -> 
 
 
 def _whole_file(
-    path: Path, info: MediaInfo, geometry: FrameGeometry, settings: AnalysisOptions, bucket_s: float
+    path: Path,
+    info: MediaInfo,
+    geometry: FrameGeometry,
+    settings: AnalysisOptions,
+    bucket_s: float,
+    on_keyframe: KeyframeSink | None,
 ) -> RangeAnalysis:
     whole = TimeRange(0, None, bucket_s)
-    return analyse_range(path, info, geometry, settings, whole, threads=settings.decode_threads)
+    return analyse_range(
+        path, info, geometry, settings, whole, threads=settings.decode_threads, on_keyframe=on_keyframe
+    )
 
 
 def _joins_exactly(part: RangeAnalysis) -> bool:

@@ -14,6 +14,7 @@ from PIL import Image
 from sqlalchemy.orm import Session, sessionmaker
 
 from indexer.discover import DiscoveredFile
+from indexer.early_keyframes import EarlyKeyframes
 from indexer.file_worker import FileOutcome
 from indexer.keyframe_store import KeyframeStore
 from indexer.library_manifests import LibraryManifests
@@ -61,8 +62,11 @@ def store_outcome(
     outcome: FileOutcome,
     *,
     also: Callable[[Session, StoredFile], None] | None = None,
+    early: EarlyKeyframes | None = None,
 ) -> StoredFile:
-    """Write one file's outcome (success or failure) in one transaction; ``also`` runs inside it."""
+    """Write one file's outcome (success or failure) in one transaction; ``also`` runs inside it.
+
+    ``early`` holds keyframe vectors embedded while the file was decoding (the embedded index run)."""
     if outcome.error_code is not None:
         stored = StoredFile(error_code=outcome.error_code, error_message=outcome.error_message or "")
         with transaction(factory) as session:
@@ -76,8 +80,10 @@ def store_outcome(
     ids = shot_ids_for(outcome)
     keyframe_paths: dict[int, str] = {}
     images: dict[int, Image.Image] = {}
+    jpegs: dict[int, bytes] = {}
     for shot_id, shot in zip(ids, outcome.shots, strict=True):
         if shot.keyframe_jpeg is not None:
+            jpegs[shot_id] = shot.keyframe_jpeg
             keyframe_paths[shot_id] = str(context.keyframes.save_bytes(shot_id, shot.keyframe_jpeg))
             if channels.visual is not None:
                 images[shot_id] = context.keyframes.load(shot_id)
@@ -87,7 +93,11 @@ def store_outcome(
     }
     vectors = {(TEXT, channels.text.model_id): text_vectors(channels.text, texts)}
     if channels.visual is not None:
-        vectors[(VISUAL, channels.visual.model_id)] = visual_vectors(channels.visual, images)
+        vectors[(VISUAL, channels.visual.model_id)] = (
+            visual_vectors(channels.visual, images)
+            if early is None
+            else early.vectors(item.path, images, jpegs)
+        )
     stored = StoredFile(shots=len(ids), media_seconds=outcome.info.duration_s or 0.0)
     with transaction(factory) as session:
         if also is not None:

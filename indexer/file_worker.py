@@ -10,7 +10,12 @@ import io
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
+from PIL import Image
+
+from indexer.analysis.keyframes import KeyframeCandidate
+from indexer.analysis.settled_shots import KeyframeSink
 from indexer.analysis_types import AnalysisOptions
 from indexer.analyze import analyze_video
 from indexer.discover import content_fingerprint
@@ -67,11 +72,46 @@ class FileOutcome:
     error_message: str | None = None
 
 
-def _jpeg(image: object) -> bytes | None:
+EARLY_KEYFRAMES_MIN_S = 60.0
+"""Files at least this long offer their settled shots' keyframes during the pass (shorter files finish
+soon enough that the parent embeds their keyframes while the next file decodes)."""
+
+_early_keyframes: KeyframeQueue | None = None
+
+
+class KeyframeQueue(Protocol):
+    """Where a worker puts ``(file path, keyframe JPEG)`` pairs (a multiprocessing queue)."""
+
+    def put(self, item: tuple[str, bytes]) -> None: ...
+
+
+def offer_keyframes_to(queue: KeyframeQueue) -> None:
+    """Run in each worker as it starts: long files offer their settled shots' keyframes on ``queue``,
+    encoded exactly as the outcome's keyframes are (:mod:`indexer.early_keyframes` embeds them)."""
+    global _early_keyframes
+    _early_keyframes = queue
+
+
+def _keyframe_sink(path: Path, info: MediaInfo) -> KeyframeSink | None:
+    queue = _early_keyframes
+    if queue is None or (info.duration_s or 0.0) < EARLY_KEYFRAMES_MIN_S:
+        return None
+    name = str(path)
+
+    def offer(candidate: KeyframeCandidate) -> None:
+        jpeg = keyframe_jpeg(candidate.image())
+        if jpeg is not None:
+            queue.put((name, jpeg))
+
+    return offer
+
+
+def keyframe_jpeg(image: Image.Image | None) -> bytes | None:
+    """A keyframe as it is stored (JPEG, quality 85)."""
     if image is None:
         return None
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=85)  # type: ignore[attr-defined]
+    image.save(buffer, format="JPEG", quality=85)
     return buffer.getvalue()
 
 
@@ -87,7 +127,7 @@ def process_file(job: FileJob) -> FileOutcome:
         if stat.st_size == 0:
             raise MediaError("the file is empty (0 bytes)", code="empty_file")
         info = probe(job.path, timeout_s=job.probe_timeout_s)
-        analysis = analyze_video(job.path, info, job.analysis)
+        analysis = analyze_video(job.path, info, job.analysis, on_keyframe=_keyframe_sink(job.path, info))
         cues: list[Cue] = []
         if info.subtitle_streams:
             try:
@@ -113,7 +153,7 @@ def process_file(job: FileJob) -> FileOutcome:
             start_s=shot.start_s,
             end_s=shot.end_s,
             keyframe_time_s=shot.keyframe_time_s,
-            keyframe_jpeg=_jpeg(shot.keyframe),
+            keyframe_jpeg=keyframe_jpeg(shot.keyframe),
             sharpness=shot.quality.sharpness,
             brightness=shot.quality.brightness,
             black_fraction=shot.quality.black_fraction,

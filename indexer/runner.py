@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -22,8 +23,9 @@ from sqlalchemy import select, update
 
 from indexer.analysis_types import AnalysisOptions
 from indexer.discover import DiscoveredFile, content_fingerprint, scan_library
+from indexer.early_keyframes import EarlyKeyframes
 from indexer.file_store import StoreContext, StoredFile, source_text, store_outcome
-from indexer.file_worker import FileJob, FileOutcome, process_file
+from indexer.file_worker import FileJob, FileOutcome, offer_keyframes_to, process_file
 from indexer.keyframe_store import KeyframeStore
 from indexer.library_manifests import LibraryManifests, load_manifests, manifest_files, remembered_fields
 from indexer.library_scope import library_folders, report_refused, sources_outside
@@ -78,6 +80,8 @@ class IndexReport:
     manifest_problems: list[str] = field(default_factory=list)
     channels: list[ChannelSync] = field(default_factory=list)
     visual_channel: str = "available"
+    keyframes_embedded_early: int = 0
+    """Keyframes of long files embedded while their file was still decoding (``indexer.early_keyframes``)."""
 
     @property
     def realtime_factor(self) -> float:
@@ -264,8 +268,16 @@ def _analyse(
     options = analysis_options(settings)
     pending = list(plan.todo)
     progress.start(len(plan.todo), "indexing")
+    visual = plan.context.channels.visual
     while pending:
-        with WorkerPool(settings.index.workers) as pool:
+        with (
+            EarlyKeyframes(visual) if visual is not None else nullcontext(None) as early,
+            WorkerPool(
+                settings.index.workers,
+                setup=None if early is None else offer_keyframes_to,
+                setup_args=() if early is None else (early.queue,),
+            ) as pool,
+        ):
             futures: dict[Future[FileOutcome], DiscoveredFile] = {
                 pool.submit(process_file, FileJob(item.path, options, settings.index.probe_timeout_s)): item
                 for item in pending
@@ -278,8 +290,11 @@ def _analyse(
                 except BrokenProcessPool:
                     pending.append(item)  # the pool died (a decoder crashed); retry the rest in a new pool
                     continue
-                _record(plan.report, item, store_outcome(db.sessions, plan.context, item, outcome))
+                stored = store_outcome(db.sessions, plan.context, item, outcome, early=early)
+                _record(plan.report, item, stored)
                 progress.advance(1, item.rel_path)
+        if early is not None:
+            plan.report.keyframes_embedded_early += early.reused
         if pending:
             crashed = pending.pop(0)
             outcome = crashed_outcome(crashed, "the analysis process crashed on this file")

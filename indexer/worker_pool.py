@@ -61,27 +61,36 @@ def _watch_parent(parent_pid: int) -> None:
         time.sleep(PARENT_POLL_S)
 
 
-def worker_init(parent_pid: int) -> None:
-    """Run first in every worker: tie its life to ``parent_pid``; leave Ctrl-C to the parent."""
+def worker_init(
+    parent_pid: int, setup: Callable[..., None] | None = None, setup_args: tuple[object, ...] = ()
+) -> None:
+    """Run first in every worker: tie its life to ``parent_pid``; leave Ctrl-C to the parent; then
+    ``setup(*setup_args)``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _ask_kernel_for_death_signal()
     if os.getppid() != parent_pid:  # the parent died before the death signal was asked for
         os._exit(1)
     threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watch", daemon=True).start()
+    if setup is not None:
+        setup(*setup_args)
 
 
 class WorkerPool:
     """``workers`` spawned processes running one-argument functions; a context manager.
 
     A normal exit waits for the submitted work; an exit by exception calls :meth:`terminate`.
+    ``setup(*setup_args)`` runs in each worker as it starts (picklable; multiprocessing queues may be
+    passed here, at the start of a process).
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(
+        self, workers: int, *, setup: Callable[..., None] | None = None, setup_args: tuple[object, ...] = ()
+    ) -> None:
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=worker_init,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), setup, setup_args),
         )
 
     def submit(self, function: Callable[[A], T], argument: A) -> Future[T]:

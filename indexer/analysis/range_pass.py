@@ -26,6 +26,7 @@ from indexer.analysis.keyframes import (
     on_sampling_grid,
     slot_bucket,
 )
+from indexer.analysis.settled_shots import KeyframeSink, SettledShots
 from indexer.analysis.shot_detection import ContentScorer
 from indexer.analysis_types import AnalysisOptions
 from montage.media.info import MediaInfo
@@ -88,16 +89,22 @@ def analyse_range(
     time_range: TimeRange,
     *,
     threads: int,
+    on_keyframe: KeyframeSink | None = None,
 ) -> RangeAnalysis:
-    """Decode the frames of ``time_range`` once and record their scores, measures and candidates."""
+    """Decode the frames of ``time_range`` once and record their scores, measures and candidates.
+
+    ``on_keyframe`` gets the keyframes of shots settled during the pass (:mod:`.settled_shots`)."""
     if time_range.starts_file:
-        return _analyse_once(path, info, geometry, settings, time_range, threads=threads, seek_s=None)
+        return _analyse_once(
+            path, info, geometry, settings, time_range, threads=threads, seek_s=None, on_keyframe=on_keyframe
+        )
     start_s = time_range.first_bucket * time_range.bucket_s
     for preroll_s in PREROLL_S:
         try:
             return _analyse_once(
-                path, info, geometry, settings, time_range, threads=threads, seek_s=start_s - preroll_s
-            )
+                path, info, geometry, settings, time_range, threads=threads, seek_s=start_s - preroll_s,
+                on_keyframe=on_keyframe,
+            )  # fmt: skip
         except _LateSeek:
             continue
     return _late_seek_result()
@@ -120,9 +127,21 @@ def _analyse_once(
     *,
     threads: int,
     seek_s: float | None,
+    on_keyframe: KeyframeSink | None,
 ) -> RangeAnalysis:
     reader = FrameReader(info, geometry, threads=threads, seek_s=seek_s, stop_at=time_range.past_end)
     fps = Fraction(*info.fps) if info.fps is not None else None
+    settled = (
+        None
+        if on_keyframe is None
+        else SettledShots(
+            on_keyframe,
+            starts_file=time_range.starts_file,
+            min_shot_s=settings.min_shot_s,
+            max_shot_s=settings.max_shot_s,
+            fps=fps,
+        )
+    )
     scorer = ContentScorer()
     measurer = FrameMeasurer()
     pool = CandidatePool()
@@ -164,6 +183,8 @@ def _analyse_once(
             if due:
                 rgb = reader.render_keyframe(frame)
                 pool.add(make_candidate(index, frame.time_s, rgb, black=black), (bucket, slot_cut))
+            if settled is not None:
+                settled.frame(frame.frame_number, above, numbers, times, pool)
             last_frame_s = frame.time_s + _frame_duration(frame.source.duration, frame.source.time_base, fps)
     finally:
         frames.close()  # stops the decode threads at once

@@ -46,16 +46,28 @@ class ContentScorer:
         return float(hue / pixels + saturation / pixels + value / pixels) / 3.0
 
 
+class CutTracker:
+    """PySceneDetect's merge filter (``FlashFilter`` in MERGE mode, as ``ContentDetector`` uses it) fed one
+    frame at a time: :meth:`feed` returns the frame numbers of the cuts it decides on at that frame."""
+
+    def __init__(self, *, min_shot_s: float, fps: Fraction | None) -> None:
+        self._rate = fps if fps is not None and fps > 0 else FALLBACK_FPS
+        self._flash = FlashFilter(mode=FlashFilter.Mode.MERGE, length=float(min_shot_s))
+
+    def feed(self, number: int, above: bool) -> list[int]:
+        """Frame ``number``, whose score did (``above``) or did not reach the threshold; the cuts decided."""
+        return [cut.frame_num for cut in self._flash.filter(FrameTimecode(number, fps=self._rate), above)]
+
+
 def cut_frames(
     numbers: Sequence[int], above: Sequence[bool], *, min_shot_s: float, fps: Fraction | None
 ) -> list[int]:
     """Frame numbers at which new shots start, from each frame's number and whether its score reached
     the threshold, through PySceneDetect's merge filter (as ``ContentDetector`` uses it)."""
-    rate = fps if fps is not None and fps > 0 else FALLBACK_FPS
-    flash = FlashFilter(mode=FlashFilter.Mode.MERGE, length=float(min_shot_s))
+    tracker = CutTracker(min_shot_s=min_shot_s, fps=fps)
     cuts: list[int] = []
     for number, is_above in zip(numbers, above, strict=True):
-        cuts += [cut.frame_num for cut in flash.filter(FrameTimecode(number, fps=rate), is_above)]
+        cuts += tracker.feed(number, is_above)
     return cuts
 
 

@@ -1,7 +1,8 @@
 """The per-file work of an index run, done in a worker process: fingerprint, probe, analyse, subtitles.
 
 Everything returned is plain picklable data (keyframes as JPEG bytes), so the parent process can write a
-file's results to the database in one transaction.
+file's results to the database in one transaction. A worker set up with :func:`offer_keyframes_to` also
+offers a long file's settled keyframes during the pass, for the parent to embed early.
 """
 
 from __future__ import annotations

@@ -26,7 +26,6 @@ import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 
 import numpy as np
 from numpy.typing import NDArray
@@ -58,7 +57,7 @@ def _image(jpeg: bytes) -> Image.Image:
 class EarlyKeyframes:
     """The queue workers offer keyframes on, the thread embedding them, and the vectors found.
 
-    A context manager: leaving it stops the thread (what is still queued is dropped).
+    :meth:`close` stops the thread (what is still queued is dropped).
     """
 
     def __init__(self, encoder: ImageTextEmbedder) -> None:
@@ -150,14 +149,3 @@ class EarlyKeyframes:
         self._thread.join(timeout=2.0)
         self.queue.close()
         self.queue.cancel_join_thread()
-
-    def __enter__(self) -> EarlyKeyframes:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -271,7 +271,7 @@ def _analyse(
     visual = plan.context.channels.visual
     while pending:
         with (
-            EarlyKeyframes(visual) if visual is not None else nullcontext(None) as early,
+            closing(EarlyKeyframes(visual)) if visual is not None else nullcontext(None) as early,
             WorkerPool(
                 settings.index.workers,
                 setup=None if early is None else offer_keyframes_to,

@@ -94,17 +94,25 @@ def analyse_range(
     """Decode the frames of ``time_range`` once and record their scores, measures and candidates.
 
     ``on_keyframe`` gets the keyframes of shots settled during the pass (:mod:`.settled_shots`)."""
-    if time_range.starts_file:
+
+    def once(seek_s: float | None) -> RangeAnalysis:
         return _analyse_once(
-            path, info, geometry, settings, time_range, threads=threads, seek_s=None, on_keyframe=on_keyframe
+            path,
+            info,
+            geometry,
+            settings,
+            time_range,
+            threads=threads,
+            seek_s=seek_s,
+            on_keyframe=on_keyframe,
         )
+
+    if time_range.starts_file:
+        return once(None)
     start_s = time_range.first_bucket * time_range.bucket_s
     for preroll_s in PREROLL_S:
         try:
-            return _analyse_once(
-                path, info, geometry, settings, time_range, threads=threads, seek_s=start_s - preroll_s,
-                on_keyframe=on_keyframe,
-            )  # fmt: skip
+            return once(start_s - preroll_s)
         except _LateSeek:
             continue
     return _late_seek_result()

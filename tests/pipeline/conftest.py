@@ -12,7 +12,10 @@ import pytest
 from indexer.runner import IndexRequest, run_index
 from montage.config import Settings
 from montage.db.database import Database, open_database
+from montage.pipeline.make import make_video
+from montage.pipeline.types import MakeRequest
 from montage.search.channels import Channels, open_channels
+from montage.timeline.model import Timeline
 from tests.indexer.generated_footage import make_clip
 
 CLIPS = {
@@ -33,6 +36,14 @@ class IndexedLibrary:
     db: Database
     channels: Channels
     root: Path
+
+    def dry_run_timeline(self, article: str, out: Path) -> Timeline:
+        """``montage make --dry-run`` of ``article`` over this library (outputs named "story" in ``out``)."""
+        request = MakeRequest(article=article, dry_run=True)
+        result = make_video(
+            request, settings=self.settings, db=self.db, channels=self.channels, out_dir=out, name="story"
+        )
+        return result.timeline
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from montage.pipeline.make import make_video
-from montage.pipeline.types import MakeRequest
 from montage.retrieval.shot_search import search_shots
 from montage.timeline.model import Segment, ShotUse, Timeline
 
@@ -73,16 +71,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexedLibrary
 
 @pytest.fixture(scope="module")
 def timeline(library: IndexedLibrary, tmp_path_factory: pytest.TempPathFactory) -> Timeline:
-    out = tmp_path_factory.mktemp("cutq-out")
-    result = make_video(
-        MakeRequest(article=ARTICLE, dry_run=True),
-        settings=library.settings,
-        db=library.db,
-        channels=library.channels,
-        out_dir=out,
-        name="story",
-    )
-    return result.timeline
+    return library.dry_run_timeline(ARTICLE, tmp_path_factory.mktemp("cutq-out"))
 
 
 def _segments_of(timeline: Timeline, words: str) -> list[Segment]:

@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 
 import montage.pipeline.make as make_module
-from montage.pipeline.make import make_video
-from montage.pipeline.types import MakeRequest
 from montage.timeline.model import Timeline
 
 from .conftest import IndexedLibrary, index_manifest_library
@@ -49,15 +47,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexedLibrary
 
 
 def _make(library: IndexedLibrary, out: Path) -> Timeline:
-    result = make_video(
-        MakeRequest(article=ARTICLE, dry_run=True),
-        settings=library.settings,
-        db=library.db,
-        channels=library.channels,
-        out_dir=out,
-        name="story",
-    )
-    return result.timeline
+    return library.dry_run_timeline(ARTICLE, out)
 
 
 def _closing(timeline: Timeline) -> list[tuple[str, str | None]]:

@@ -1,10 +1,11 @@
 """Build the CLIP image tower for the configured runtime: torch, or an ONNX export (float32 or int8).
 
 An ONNX tower is exported on first use and cached on disk, one file per architecture, weights checksum and
-runtime (plus the torch / ONNX Runtime versions and export format, which change what the file holds). Before
-an export is used, its vectors of :func:`~montage.embedding.tower_check.check_images` are compared with the
-float torch model's; the result is kept beside the file (``.json``). When the check fails, or the export
-itself fails, the torch model embeds and a warning says why — on every start, without exporting again.
+runtime (plus the torch / ONNX Runtime / exporter versions and export format, which change what the file
+holds). Before an export is used, its vectors of :func:`~montage.embedding.tower_check.check_images` are
+compared with the float torch model's; the result is kept beside the file (``.json``). When the check fails,
+or the export itself fails, the torch model embeds and a warning says why — on every start, without
+exporting again.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from montage.options.embedding import EmbeddingOptions
 
 log = logging.getLogger(__name__)
 
-EXPORT_FORMAT = 2
+EXPORT_FORMAT = 3
 """Bump when the exported graph or the quantisation recipe changes: old cache files are then not used."""
 ROWS_PER_RUN: dict[str, int | None] = {"onnx": None, "onnx-int8": 1}
 """Images per ONNX Runtime call (see :class:`OnnxImageTower` for why int8 runs one image at a time)."""
@@ -56,7 +57,9 @@ def check_pixels(preprocess: Any) -> NDArray[np.float32]:
 
 def export_path(cache_dir: Path, weights: ClipWeights, runtime: str, image_size: tuple[int, int]) -> Path:
     """Where the export of ``weights`` for ``runtime`` lives: named by model, weights checksum and runtime."""
+    import onnx
     import onnxruntime
+    import onnxscript
     import torch
 
     weights_sha = file_fingerprint(weights.checkpoint)
@@ -69,6 +72,8 @@ def export_path(cache_dir: Path, weights: ClipWeights, runtime: str, image_size:
         "runtime": runtime,
         "torch": torch.__version__,
         "onnxruntime": onnxruntime.__version__,
+        "onnx": onnx.__version__,
+        "onnxscript": onnxscript.__version__,
         "format": EXPORT_FORMAT,
     }
     digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:10]

@@ -180,3 +180,28 @@ def test_an_export_that_fails_falls_back_to_the_float_model(
     assert tower.runtime == "torch"
     assert "could not be exported: RuntimeError: unsupported operator" in caplog.records[-1].getMessage()
     assert not list((tmp_path / "cache").glob("*.onnx"))
+
+
+def test_int8_quantises_the_weight_products_and_keeps_activation_products_float(
+    tiny: TinyClip, tmp_path: Path
+) -> None:
+    import onnx
+
+    from montage.embedding.onnx_export import export_image_tower, quantise_int8
+
+    exported, quantised = tmp_path / "float.onnx", tmp_path / "int8.onnx"
+    export_image_tower(tiny.model, (32, 32), exported)
+    graph = onnx.load(str(exported)).graph
+    weights = {i.name for i in graph.initializer}
+    weights |= {n.output[0] for n in graph.node if n.op_type == "Constant"}
+    kinds = [n.op_type for n in graph.node]
+    two_activations = sum(1 for n in graph.node if n.op_type == "MatMul" and n.input[1] not in weights)
+    assert two_activations > 0  # attention's products, which the exporter writes as MatMul
+
+    quantise_int8(exported, quantised)
+    quantised_kinds = [n.op_type for n in onnx.load(str(quantised)).graph.node]
+    assert quantised_kinds.count("MatMul") == two_activations  # still float
+    assert (
+        quantised_kinds.count("MatMulInteger")
+        == kinds.count("MatMul") + kinds.count("Gemm") - two_activations
+    )

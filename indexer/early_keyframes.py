@@ -57,14 +57,16 @@ def _image(jpeg: bytes) -> Image.Image:
 class EarlyKeyframes:
     """The queue workers offer keyframes on, the thread embedding them, and the vectors found.
 
-    :meth:`close` stops the thread (what is still queued is dropped).
+    The queue crosses processes (analysis worker processes put on it), or with ``in_process`` is a plain
+    thread queue (a ``montage worker`` analyses files in its own threads). :meth:`close` stops the thread
+    (what is still queued is dropped).
     """
 
-    def __init__(self, encoder: ImageTextEmbedder) -> None:
+    def __init__(self, encoder: ImageTextEmbedder, *, in_process: bool = False) -> None:
         self._encoder = encoder
-        self.queue: multiprocessing.Queue[tuple[str, bytes] | None] = multiprocessing.get_context(
-            "spawn"
-        ).Queue()
+        self.queue: (
+            multiprocessing.Queue[tuple[str, bytes] | None] | queue.Queue[tuple[str, bytes] | None]
+        ) = queue.Queue() if in_process else multiprocessing.get_context("spawn").Queue()
         self._lock = threading.Lock()
         self._state = threading.Lock()
         self._vectors: dict[tuple[str, bytes], NDArray[np.float32]] = {}
@@ -147,5 +149,7 @@ class EarlyKeyframes:
         with contextlib.suppress(ValueError, OSError, queue.Full):
             self.queue.put_nowait(None)
         self._thread.join(timeout=2.0)
+        if isinstance(self.queue, queue.Queue):
+            return
         self.queue.close()
         self.queue.cancel_join_thread()

@@ -93,8 +93,7 @@ def offer_keyframes_to(queue: KeyframeQueue) -> None:
     _early_keyframes = queue
 
 
-def _keyframe_sink(path: Path, info: MediaInfo) -> KeyframeSink | None:
-    queue = _early_keyframes
+def _keyframe_sink(path: Path, info: MediaInfo, queue: KeyframeQueue | None) -> KeyframeSink | None:
     if queue is None or (info.duration_s or 0.0) < EARLY_KEYFRAMES_MIN_S:
         return None
     name = str(path)
@@ -116,8 +115,12 @@ def keyframe_jpeg(image: Image.Image | None) -> bytes | None:
     return buffer.getvalue()
 
 
-def process_file(job: FileJob) -> FileOutcome:
-    """Index one file; never raises for bad media — the outcome carries the reason instead."""
+def process_file(job: FileJob, *, offer_to: KeyframeQueue | None = None) -> FileOutcome:
+    """Index one file; never raises for bad media — the outcome carries the reason instead.
+
+    A long file offers its settled keyframes on ``offer_to`` (a queue worker's own), else on the queue
+    this worker process was set up with (:func:`offer_keyframes_to`), if any."""
+    offer_queue = offer_to if offer_to is not None else _early_keyframes
     started = time.perf_counter()
     stat = job.path.stat()
     fingerprint = content_fingerprint(job.path) if stat.st_size > 0 else "empty"
@@ -128,7 +131,9 @@ def process_file(job: FileJob) -> FileOutcome:
         if stat.st_size == 0:
             raise MediaError("the file is empty (0 bytes)", code="empty_file")
         info = probe(job.path, timeout_s=job.probe_timeout_s)
-        analysis = analyze_video(job.path, info, job.analysis, on_keyframe=_keyframe_sink(job.path, info))
+        analysis = analyze_video(
+            job.path, info, job.analysis, on_keyframe=_keyframe_sink(job.path, info, offer_queue)
+        )
         cues: list[Cue] = []
         if info.subtitle_streams:
             try:

@@ -116,4 +116,5 @@ def run_worker(settings: Settings, service: ServiceSettings, *, stop: threading.
             log.info("handed back index tasks", extra={"task_ids": handed_back})
         beacon.clear()
         queue.close()
+        tasks.close()
         db.engine.dispose()

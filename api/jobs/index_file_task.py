@@ -5,7 +5,9 @@ single-machine pool runs) and stored with ``indexer.file_store.store_outcome``; 
 that same transaction, only while this worker still owns the attempt. A SIGKILL at any point leaves either
 the file stored and its task done, or neither: the task's heartbeat goes stale and a sweeper queues it again.
 Keyframes are written (atomically, named by shot id) to this worker's keyframe store before the transaction;
-see docs/service.md for why that store must be the shared one.
+see docs/service.md for why that store must be the shared one. With the visual channel, a long file's
+settled keyframes are embedded by a thread of this worker while the file still decodes
+(:mod:`indexer.early_keyframes`), as in the embedded index run.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from api.jobs import index_tasks
 from api.jobs.index_tasks import TaskClaim, TaskLost
 from api.jobs.payloads import ReindexJobPayload
 from api.jobs.runtime import WorkerRuntime
+from indexer.early_keyframes import EarlyKeyframes
 from indexer.file_store import StoreContext, StoredFile, store_outcome
 from indexer.file_worker import FileJob, process_file
 from indexer.keyframe_store import KeyframeStore
@@ -39,6 +42,30 @@ class IndexTaskRunner:
         self._runtime = runtime
         self._contexts: dict[str, StoreContext] = {}
         self._lock = threading.Lock()
+        self._early: EarlyKeyframes | None = None
+
+    def _early_keyframes(self, context: StoreContext) -> EarlyKeyframes | None:
+        """The thread embedding long files' keyframes during their pass (started on first use; ``None``
+        without the visual channel)."""
+        visual = context.channels.visual
+        if visual is None:
+            return None
+        with self._lock:
+            if self._early is None:
+                self._early = EarlyKeyframes(visual, in_process=True)
+            return self._early
+
+    @property
+    def keyframes_embedded_early(self) -> int:
+        """Keyframe vectors this worker found early so far (not embedded again when stored)."""
+        return 0 if self._early is None else self._early.reused
+
+    def close(self) -> None:
+        """Stop the early-embedding thread, if it was started."""
+        with self._lock:
+            early, self._early = self._early, None
+        if early is not None:
+            early.close()
 
     def _context(self, job_id: str) -> StoreContext:
         with self._lock:
@@ -98,13 +125,17 @@ class IndexTaskRunner:
     def _analyse_and_store(self, claim: TaskClaim) -> StoredFile:
         settings = self._runtime.settings
         context = self._context(claim.job_id)
+        early = self._early_keyframes(context)
         started = time.perf_counter()
         outcome = process_file(
-            FileJob(claim.item.path, analysis_options(settings), settings.index.probe_timeout_s)
+            FileJob(claim.item.path, analysis_options(settings), settings.index.probe_timeout_s),
+            offer_to=None if early is None else early.queue,
         )
         seconds = time.perf_counter() - started
 
         def mark_done(session: Session, stored: StoredFile) -> None:
             index_tasks.complete_task(session, claim, stored, seconds)
 
-        return store_outcome(self._runtime.db.sessions, context, claim.item, outcome, also=mark_done)
+        return store_outcome(
+            self._runtime.db.sessions, context, claim.item, outcome, also=mark_done, early=early
+        )

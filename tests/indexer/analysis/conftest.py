@@ -91,6 +91,24 @@ def make_quadrant_clip(path: Path, *, seconds: float = 1.0, sar: str = "1/1") ->
     return path
 
 
+def make_tagged_clip(folder: Path, *, sar: str = "1/1") -> Path:
+    """2 s of 320x180 H.264 at 30000/1001 fps with stereo AAC at 48 kHz, one SRT subtitle track, pixels of
+    aspect ``sar`` and the title "Harbour at dawn" / comment "Boats leave the harbour", as ``clip.mkv``."""
+    subtitles = folder / "subs.srt"
+    subtitles.write_text("1\n00:00:00,000 --> 00:00:01,000\nHello\n", encoding="utf-8")
+    path = folder / "clip.mkv"
+    ffmpeg(
+        "-f", "lavfi", "-i", "testsrc=size=320x180:rate=30000/1001",
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-i", str(subtitles),
+        "-t", "2", "-map", "0:v", "-map", "1:a", "-map", "2:s", "-vf", f"setsar={sar}",
+        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ac", "2", "-c:s", "srt",
+        "-metadata", "title=Harbour at dawn", "-metadata", "comment=Boats leave the harbour",
+        str(path),
+    )  # fmt: skip
+    return path
+
+
 def with_rotate_tag(source: Path, path: Path, degrees: int) -> Path:
     """Copy ``source`` adding a rotation (ffmpeg 5 turns the tag into a display matrix)."""
     ffmpeg("-i", str(source), "-c", "copy", "-metadata:s:v:0", f"rotate={degrees}", str(path))

@@ -10,22 +10,11 @@ import pytest
 from montage.errors import MediaError
 from montage.media.info import MediaInfo
 from montage.media.probe import frame_rate_and_vfr, probe, rotation_of
-from tests.indexer.analysis.conftest import ffmpeg, make_quadrant_clip, with_rotate_tag
+from tests.indexer.analysis.conftest import ffmpeg, make_quadrant_clip, make_tagged_clip, with_rotate_tag
 
 
 def test_constant_rate_clip_with_audio_tags_and_subtitles(tmp_path: Path) -> None:
-    subtitles = tmp_path / "subs.srt"
-    subtitles.write_text("1\n00:00:00,000 --> 00:00:01,000\nHello\n", encoding="utf-8")
-    path = tmp_path / "clip.mkv"
-    ffmpeg(
-        "-f", "lavfi", "-i", "testsrc=size=320x180:rate=30000/1001",
-        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-        "-i", str(subtitles),
-        "-t", "2", "-map", "0:v", "-map", "1:a", "-map", "2:s",
-        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ac", "2", "-c:s", "srt",
-        "-metadata", "title=Harbour at dawn", "-metadata", "comment=Boats leave the harbour",
-        str(path),
-    )  # fmt: skip
+    path = make_tagged_clip(tmp_path)
     info = probe(path)
     assert isinstance(info, MediaInfo)
     assert info.container.startswith("matroska")

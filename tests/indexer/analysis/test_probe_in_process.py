@@ -20,7 +20,13 @@ from montage.errors import MediaError
 from montage.media.info import MediaInfo
 from montage.media.probe import media_info_from_ffprobe, probe, probe_with_ffprobe
 from montage.media.pyav_probe import probe_data_with_pyav
-from tests.indexer.analysis.conftest import SHARED_FOOTAGE, ffmpeg, make_quadrant_clip, with_rotate_tag
+from tests.indexer.analysis.conftest import (
+    SHARED_FOOTAGE,
+    ffmpeg,
+    make_quadrant_clip,
+    make_tagged_clip,
+    with_rotate_tag,
+)
 
 MOV_FAMILY = "mov,mp4"
 
@@ -80,19 +86,7 @@ def test_rotation_is_read_from_the_first_frame(tmp_path: Path, tag: int) -> None
 
 
 def test_anamorphic_audio_subtitles_and_tags(tmp_path: Path) -> None:
-    subtitles = tmp_path / "subs.srt"
-    subtitles.write_text("1\n00:00:00,000 --> 00:00:01,000\nHello\n", encoding="utf-8")
-    path = tmp_path / "clip.mkv"
-    ffmpeg(
-        "-f", "lavfi", "-i", "testsrc=size=320x180:rate=30000/1001",
-        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-        "-i", str(subtitles),
-        "-t", "2", "-map", "0:v", "-map", "1:a", "-map", "2:s",
-        "-vf", "setsar=4/3",
-        "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ac", "2", "-c:s", "srt",
-        "-metadata", "title=Harbour at dawn", "-metadata", "comment=Boats leave the harbour",
-        str(path),
-    )  # fmt: skip
+    path = make_tagged_clip(tmp_path, sar="4/3")
     info = assert_same_as_ffprobe(path)
     assert info.sar == (4, 3) and info.subtitle_streams == 1 and info.audio_channels == 2
     assert info.tags.get("title") == "Harbour at dawn"

@@ -13,7 +13,7 @@ Rational = tuple[int, int]
 
 @dataclass(frozen=True)
 class MediaInfo:
-    """Facts about one media file, as read by ``ffprobe``.
+    """Facts about one media file, as probed (:mod:`montage.media.probe`).
 
     ``width``/``height`` are the coded frame size. ``display_width``/``display_height`` are the size a
     player shows: the width is stretched by the sample aspect ratio (``sar``), then both are swapped when

@@ -2,10 +2,11 @@
 
 The container header, every stream's parameters and the first few hundred packets' timestamps (used to
 tell constant from variable frame rate) are read in this process through PyAV
-(:mod:`montage.media.pyav_probe`, ~8 ms a file); where that is unsure or fails, one ``ffprobe`` process
+(:mod:`montage.media.pyav_probe`, ~4 ms a file); where that is unsure or fails, one ``ffprobe`` process
 reads them (~90 ms a file, most of it starting the process) and gives the canonical error. Both give
-the same ``MediaInfo`` (tested on every test clip and the shared footage). Files that cannot be used
-raise ``MediaError`` with a stable code:
+the same ``MediaInfo`` (tested on every test clip and the shared footage) but for an MP4's
+``duration_s``: ffprobe (FFmpeg 5.1) reports the movie header's, PyAV's FFmpeg the longest stream's.
+Files that cannot be used raise ``MediaError`` with a stable code:
 
 * ``file_not_found`` — there is no such file;
 * ``empty_file`` — the file has 0 bytes;

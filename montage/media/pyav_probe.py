@@ -2,16 +2,19 @@
 
 Starting ``ffprobe`` costs ~90 ms of CPU per file (loading FFmpeg's libraries), which on a library of
 short clips is a sixth of an index run's CPU; opening the file with PyAV, which the indexer's workers
-have loaded already, costs ~8 ms. The result has the shape of ``ffprobe -show_format -show_streams
+have loaded already, costs ~4 ms. The result has the shape of ``ffprobe -show_format -show_streams
 -show_entries packet=stream_index,pts,dts -read_intervals %+#600`` JSON, with the same number formats
-(times as ``%f`` seconds, rates as ``num/den``), so :func:`montage.media.probe.media_info_from_ffprobe`
-reads either. ``tests/indexer/analysis/test_probe.py`` checks that both give the same ``MediaInfo`` for
-every test clip and the shared footage.
+(times as ``%f`` seconds, rates as ``num/den``; each packet also says whether it is ``kept``, not
+discarded), so :func:`montage.media.probe.media_info_from_ffprobe` reads either.
+``tests/indexer/analysis/test_probe_in_process.py`` checks that both give the same ``MediaInfo`` for the
+test clips and the shared footage, but for an MP4's ``duration_s`` (the movie header's in ffprobe's
+FFmpeg 5.1, the longest stream's here).
 
 One fact PyAV 18 does not expose on a stream is its display matrix (the rotation phones record); the
 first decoded frame carries it (FFmpeg attaches the stream's matrix to every frame), so the first
 frame of the video stream is decoded. Where anything is not as expected — PyAV cannot open the file, no
-frame decodes, a stream has no codec — :func:`probe_data_with_pyav` returns ``None`` and the caller asks
+frame decodes, a stream has no codec, a kept packet is stamped before the container's start (the FFmpeg
+versions disagree on such starts) — :func:`probe_data_with_pyav` returns ``None`` and the caller asks
 ``ffprobe``, which also gives the canonical error for a bad file.
 """
 

@@ -46,13 +46,7 @@ def probe_data_with_pyav(path: Path, *, timeout_s: float) -> dict[str, Any] | No
         MediaError: ``probe_timeout`` when opening and reading took longer than ``timeout_s`` seconds.
     """
     try:
-        container = av.open(str(path), timeout=timeout_s, metadata_errors="replace")
-    except av.error.ExitError as exc:
-        raise _timeout(path, timeout_s) from exc
-    except (av.error.FFmpegError, OSError, ValueError, UnicodeError):
-        return None
-    try:
-        with container:
+        with av.open(str(path), timeout=timeout_s, metadata_errors="replace") as container:
             return _read(container)
     except av.error.ExitError as exc:
         raise _timeout(path, timeout_s) from exc

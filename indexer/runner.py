@@ -356,9 +356,11 @@ def finish_index(
     roots: list[Path],
     report: IndexReport,
     keyframes: KeyframeStore,
+    retrain: bool = False,
 ) -> None:
     """After every file is stored: remove deleted files, regroup near-duplicates, prune keyframes and
-    build each channel's FAISS index once (published atomically). Idempotent: safe to run again."""
+    bring each channel's FAISS index up to date once (published atomically; ``retrain`` builds it anew).
+    Idempotent: safe to run again."""
     report.deleted = _delete_missing(settings, db, roots)
     _regroup_duplicates(db)
     _prune_keyframes(db, keyframes)
@@ -368,6 +370,7 @@ def finish_index(
         index_dir=settings.index_dir,
         keyframes=keyframes,
         exact_max_vectors=settings.search.exact_search_max_vectors,
+        retrain=retrain,
     )
 
 
@@ -388,18 +391,13 @@ def run_index(
     plan = plan_index(settings, db, channels, request)
     _analyse(settings, db, plan, progress or SilentProgress(), should_stop)
     finish_index(
-        settings, db, channels, roots=plan.roots, report=plan.report, keyframes=plan.context.keyframes
+        settings,
+        db,
+        channels,
+        roots=plan.roots,
+        report=plan.report,
+        keyframes=plan.context.keyframes,
+        retrain=request.full,
     )
     plan.report.seconds = time.perf_counter() - started
     return plan.report
-
-
-def sync_only(settings: Settings, db: Database, channels: Channels) -> list[ChannelSync]:
-    """Bring the FAISS indexes in line with the database without scanning files."""
-    return sync_vector_indexes(
-        db.sessions,
-        channels,
-        index_dir=settings.index_dir,
-        keyframes=KeyframeStore(settings.keyframe_dir),
-        exact_max_vectors=settings.search.exact_search_max_vectors,
-    )

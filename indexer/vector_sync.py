@@ -1,16 +1,19 @@
 """Keep the FAISS indexes in step with the database: backfill missing vectors, rebuild stale indexes.
 
-The database is the source of truth. An index is rebuilt when its manifest's library revision or model
-differs from the database's, so an index run killed at any moment is repaired by the next one.
+The database is the source of truth. An index is brought up to date when its manifest's library revision
+or model differs from the database's, so an index run killed at any moment is repaired by the next one;
+:mod:`montage.search.vector_refresh` decides between updating the last version and building anew.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 from PIL import Image
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,27 +22,68 @@ from indexer.shot_vectors import text_vectors, visual_vectors
 from montage.db.repositories.library_state import bump_revision, current_revision
 from montage.db.repositories.shots import (
     delete_embeddings_of_other_models,
+    embedding_ids,
     iter_embeddings,
     put_embeddings,
     shot_ids_missing_embedding,
     shots_by_ids,
+    vectors_for,
 )
 from montage.db.session import transaction
 from montage.search.channels import TEXT, VISUAL, Channels
-from montage.search.vector_index import build_vector_index, read_manifest
+from montage.search.vector_build import Batch
+from montage.search.vector_index import read_manifest
+from montage.search.vector_refresh import refresh_vector_index
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class ChannelSync:
-    """What syncing one channel did."""
+    """What syncing one channel did: ``update`` is how its index was brought up to date (``full``,
+    ``incremental``, ``unchanged``; ``current`` when it already was), ``added``/``removed`` count vectors."""
 
     channel: str
     model_id: str
     backfilled: int
     rebuilt: bool
     vectors: int
+    update: str = "current"
+    added: int = 0
+    removed: int = 0
+
+
+class DatabaseVectors:
+    """The stored vectors of one channel and model, read in batches (a
+    :class:`~montage.search.vector_build.VectorSource`)."""
+
+    def __init__(self, factory: sessionmaker[Session], *, channel: str, model_id: str) -> None:
+        self._factory = factory
+        self._channel = channel
+        self._model_id = model_id
+
+    def ids(self) -> NDArray[np.int64]:
+        """Every shot id with a vector, sorted."""
+        with self._factory() as session:
+            return embedding_ids(session, channel=self._channel, model_id=self._model_id)
+
+    def batches(self, written_after: int | None = None) -> Iterator[Batch]:
+        """Vectors in shot-id order, 20,000 at a time (only those written after a revision, if given)."""
+        with self._factory() as session:
+            yield from iter_embeddings(
+                session, channel=self._channel, model_id=self._model_id, written_after=written_after
+            )
+
+    def vectors_of(self, ids: NDArray[np.int64]) -> Batch:
+        """The vectors of those of ``ids`` that have one, in id order."""
+        with self._factory() as session:
+            found = vectors_for(
+                session, (int(i) for i in ids), channel=self._channel, model_id=self._model_id
+            )
+        order = np.array(sorted(found), dtype=np.int64)
+        if not len(order):
+            return order, np.zeros((0, 0), np.float32)
+        return order, np.stack([found[int(i)] for i in order])
 
 
 def _backfill(
@@ -70,8 +114,6 @@ def _backfill(
                 assert channels.visual is not None
                 vectors = visual_vectors(channels.visual, images)
             put_embeddings(session, channel=channel, model_id=encoder.model_id, vectors=vectors)
-            if vectors:
-                bump_revision(session)
             done += len(vectors)
     return done
 
@@ -84,8 +126,10 @@ def sync_channel(
     index_dir: Path,
     keyframes: KeyframeStore,
     exact_max_vectors: int,
+    retrain: bool = False,
 ) -> ChannelSync:
-    """Backfill vectors a channel lacks, drop other models' vectors, rebuild its index when stale."""
+    """Backfill vectors a channel lacks, drop other models' vectors, bring its index up to date when stale
+    (updated in place where it can be; built anew when it must be or ``retrain`` asks)."""
     encoder = channels.text if channel == TEXT else channels.visual
     if encoder is None:
         raise ValueError(f"channel {channel} is not available")
@@ -95,33 +139,37 @@ def sync_channel(
     backfilled = _backfill(factory, channels, channel, keyframes)
     with factory() as session:
         revision = current_revision(session)
-        manifest = read_manifest(index_dir, channel)
-        fresh = (
-            manifest is not None
-            and manifest.revision == revision
-            and manifest.model_id == encoder.model_id
-            and manifest.dim == encoder.dim
-        )
-        if fresh:
-            assert manifest is not None
-            return ChannelSync(channel, encoder.model_id, backfilled, False, manifest.count)
-        id_parts, vector_parts = [], []
-        for ids, vectors in iter_embeddings(session, channel=channel, model_id=encoder.model_id):
-            id_parts.append(ids)
-            vector_parts.append(vectors)
-    ids = np.concatenate(id_parts) if id_parts else np.zeros(0, np.int64)
-    vectors = np.concatenate(vector_parts) if vector_parts else np.zeros((0, encoder.dim), np.float32)
-    built = build_vector_index(
+    manifest = read_manifest(index_dir, channel)
+    fresh = (
+        not retrain
+        and manifest is not None
+        and manifest.revision == revision
+        and manifest.model_id == encoder.model_id
+        and manifest.dim == encoder.dim
+    )
+    if fresh:
+        assert manifest is not None
+        return ChannelSync(channel, encoder.model_id, backfilled, False, manifest.count)
+    refresh = refresh_vector_index(
         index_dir,
         channel=channel,
-        ids=ids,
-        vectors=vectors,
+        source=DatabaseVectors(factory, channel=channel, model_id=encoder.model_id),
         model_id=encoder.model_id,
+        dim=encoder.dim,
         revision=revision,
         exact_max_vectors=exact_max_vectors,
+        retrain=retrain,
     )
-    log.info("rebuilt %s index: %d vectors, %s", channel, built.count, built.index_type)
-    return ChannelSync(channel, encoder.model_id, backfilled, True, built.count)
+    return ChannelSync(
+        channel,
+        encoder.model_id,
+        backfilled,
+        True,
+        refresh.manifest.count,
+        refresh.update,
+        refresh.added,
+        refresh.removed,
+    )
 
 
 def sync_vector_indexes(
@@ -131,6 +179,7 @@ def sync_vector_indexes(
     index_dir: Path,
     keyframes: KeyframeStore,
     exact_max_vectors: int,
+    retrain: bool = False,
 ) -> list[ChannelSync]:
     """Sync every available channel (text always; visual when CLIP is loaded)."""
     return [
@@ -141,6 +190,7 @@ def sync_vector_indexes(
             index_dir=index_dir,
             keyframes=keyframes,
             exact_max_vectors=exact_max_vectors,
+            retrain=retrain,
         )
         for channel in ([TEXT, VISUAL] if channels.visual is not None else [TEXT])
     ]

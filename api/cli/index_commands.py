@@ -21,7 +21,12 @@ def index_command(
     manifest: Annotated[
         list[Path] | None, typer.Option("--manifest", "-m", help="Manifest CSV/JSON.")
     ] = None,
-    full: Annotated[bool, typer.Option("--full", help="Re-analyse unchanged files too.")] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Re-analyse unchanged files too and build the vector indexes anew (retrain)."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     queue: Annotated[
         bool,
@@ -93,7 +98,10 @@ def index_command(
     for problem in report.manifest_problems:
         console.print(f"[yellow]manifest[/] {problem}")
     for sync in report.channels:
-        console.print(f"{sync.channel} channel: {sync.vectors} vectors, model {sync.model_id}")
+        console.print(
+            f"{sync.channel} channel: {sync.vectors} vectors, model {sync.model_id}; index {sync.update}"
+            + (f" (+{sync.added} −{sync.removed})" if sync.update == "incremental" else "")
+        )
     if report.visual_channel != "available":
         console.print(f"[yellow]visual channel {report.visual_channel}[/]")
 

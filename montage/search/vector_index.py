@@ -7,8 +7,11 @@ Builds publish a new immutable version folder and switch a ``CURRENT`` pointer a
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from montage.errors import IndexMismatchError, IndexMissingError
-from montage.search.vector_build import EXACT_INDEX_TYPE, METRICS, CalibrationSettings, build_faiss_index
+from montage.search.vector_build import (
+    EXACT_INDEX_TYPE,
+    METRICS,
+    ArrayVectorSource,
+    CalibrationSettings,
+    build_faiss_index,
+    index_type_of,
+)
 from montage.search.vector_manifest import IndexManifest, load_manifest, write_manifest
 from montage.search.vector_versions import (
     build_lock,
@@ -31,15 +41,19 @@ from montage.search.vector_versions import (
 )
 
 INDEX_FILE = "index.faiss"
+IDS_FILE = "ids.npy"
 KEEP_VERSIONS = 2
 _READ_ATTEMPTS = 3
 _LOADED_CACHE_SIZE = 8
 
 __all__ = [
     "IndexManifest",
+    "PublishedIndex",
     "VectorIndex",
     "build_vector_index",
     "load_vector_index",
+    "publish_index",
+    "published_index",
     "read_manifest",
 ]
 
@@ -123,35 +137,114 @@ def build_vector_index(
     if exact_max_vectors < 1 or keep_versions < 1:
         raise ValueError("exact_max_vectors and keep_versions must be at least 1")
     id_array, matrix = _checked_inputs(ids, vectors, metric)
-    built = build_faiss_index(
-        id_array,
-        matrix,
+    built, held = build_faiss_index(
+        ArrayVectorSource(id_array, matrix),
+        int(matrix.shape[1]),
         metric,
         exact_max_vectors=exact_max_vectors,
         calibration=CalibrationSettings(target_recall=target_recall),
     )
+    return publish_index(
+        root,
+        channel=channel,
+        index=built.index,
+        ids=held,
+        model_id=model_id,
+        metric=metric,
+        revision=revision,
+        nprobe=built.nprobe,
+        calibration_recall=built.calibration_recall,
+        update="full",
+        trained_count=len(held),
+        keep_versions=keep_versions,
+    )
+
+
+def publish_index(
+    root: Path,
+    *,
+    channel: str,
+    index: Any,
+    ids: NDArray[np.int64],
+    model_id: str,
+    metric: str,
+    revision: int,
+    nprobe: int | None,
+    calibration_recall: float,
+    update: str,
+    trained_count: int,
+    keep_versions: int = KEEP_VERSIONS,
+    same_files_as: Path | None = None,
+) -> IndexManifest:
+    """Publish ``index`` (holding exactly the sorted ``ids``) as the channel's next version.
+
+    With ``same_files_as`` (a published version folder), that version's index and id files are linked
+    (copied where links fail) instead of written: a new revision whose vectors did not change.
+    """
     folder = channel_dir(Path(root), channel)
     with build_lock(folder):
         number = max(published_versions(folder), default=0) + 1
         manifest = IndexManifest(
             channel=channel,
             model_id=model_id,
-            dim=int(matrix.shape[1]),
+            dim=int(index.d),
             metric=metric,
-            count=int(built.index.ntotal),
-            index_type=built.index_type,
+            count=int(index.ntotal),
+            index_type=index_type_of(index),
             revision=revision,
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            nprobe=built.nprobe,
-            calibration_recall=round(built.calibration_recall, 4),
+            nprobe=nprobe,
+            calibration_recall=round(calibration_recall, 4),
             version=number,
+            update=update,
+            trained_count=trained_count,
         )
         staging = new_staging_dir(folder, number)
-        faiss.write_index(built.index, str(staging / INDEX_FILE))
+        if same_files_as is not None:
+            for name in (INDEX_FILE, IDS_FILE):
+                _link_or_copy(same_files_as / name, staging / name)
+        else:
+            faiss.write_index(index, str(staging / INDEX_FILE))
+            np.save(staging / IDS_FILE, np.ascontiguousarray(ids, dtype=np.int64))
         write_manifest(staging, manifest)
         publish(folder, staging, number)
         prune(folder, keep=keep_versions)
     return manifest
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+@dataclass(frozen=True)
+class PublishedIndex:
+    """The live version of a channel, opened for updating: its index in memory and the ids it holds."""
+
+    folder: Path
+    manifest: IndexManifest
+    ids: NDArray[np.int64]
+
+    def read_index(self, *, mapped: bool = False) -> Any:
+        """The index: read into memory so it can be changed, or ``mapped`` (read-only, cheap)."""
+        flags = _mmap_flags(self.manifest) if mapped else 0
+        return faiss.read_index(str(self.folder / INDEX_FILE), flags)
+
+
+def published_index(root: Path, channel: str) -> PublishedIndex | None:
+    """The live ``channel`` version with its id list, or None when there is none or it has no id list
+    (built before indexes were updated in place: the next update builds anew)."""
+    current = _current(root, channel)
+    if current is None:
+        return None
+    folder, manifest = current
+    try:
+        ids = np.load(folder / IDS_FILE, mmap_mode="r")
+    except (FileNotFoundError, ValueError):
+        return None
+    return PublishedIndex(folder=folder, manifest=manifest, ids=np.asarray(ids, dtype=np.int64))
 
 
 def _current(root: Path, channel: str) -> tuple[Path, IndexManifest] | None:
@@ -174,6 +267,12 @@ def read_manifest(root: Path, channel: str) -> IndexManifest | None:
     return None if current is None else current[1]
 
 
+def _mmap_flags(manifest: IndexManifest) -> int:
+    """FAISS read flags that map the index file: Flat codes with IO_FLAG_MMAP_IFC, IVF lists with
+    IO_FLAG_MMAP."""
+    return int(faiss.IO_FLAG_MMAP_IFC if manifest.index_type == EXACT_INDEX_TYPE else faiss.IO_FLAG_MMAP)
+
+
 _loaded: OrderedDict[tuple[str, int, int, bool], VectorIndex] = OrderedDict()
 _loaded_lock = threading.Lock()
 
@@ -187,11 +286,7 @@ def _read_index(version: Path, manifest: IndexManifest, mmap: bool) -> VectorInd
         if cached is not None:
             _loaded.move_to_end(key)
             return cached
-    flags = 0
-    if mmap:
-        # Flat codes map with IO_FLAG_MMAP_IFC; IVF inverted lists with IO_FLAG_MMAP.
-        flags = faiss.IO_FLAG_MMAP_IFC if manifest.index_type == EXACT_INDEX_TYPE else faiss.IO_FLAG_MMAP
-    index = faiss.read_index(str(path), flags)
+    index = faiss.read_index(str(path), _mmap_flags(manifest) if mmap else 0)
     if manifest.nprobe is not None:
         faiss.extract_index_ivf(index).nprobe = manifest.nprobe
     loaded = VectorIndex(index, manifest, version)

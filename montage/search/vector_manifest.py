@@ -9,7 +9,7 @@ from pathlib import Path
 from montage.errors import IndexMissingError
 
 MANIFEST_NAME = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,10 @@ class IndexManifest:
     searched per query, calibrated at build time (None for exact indexes); ``calibration_recall`` is the
     recall@k measured for that nprobe on a sample of the indexed vectors (1.0 for exact indexes).
     ``revision`` is the library revision the vectors came from; ``version`` numbers the builds of a channel.
+    ``update`` says how this version was made from the last: ``full`` (built anew: index kind, lists and
+    nprobe chosen for ``trained_count`` vectors), ``incremental`` (the last version with the vectors written
+    since its revision added and deleted ones removed) or ``unchanged`` (the last version's files, a newer
+    revision). Manifests of format 1 read as ``full`` with ``trained_count`` = ``count``.
     """
 
     channel: str
@@ -33,6 +37,8 @@ class IndexManifest:
     nprobe: int | None
     calibration_recall: float
     version: int
+    update: str = "full"
+    trained_count: int = 0
 
     def to_json(self) -> dict[str, object]:
         """The manifest as a JSON object."""
@@ -54,6 +60,8 @@ class IndexManifest:
             nprobe=None if nprobe is None else int(str(nprobe)),
             calibration_recall=float(str(data["calibration_recall"])),
             version=int(str(data["version"])),
+            update=str(data.get("update", "full")),
+            trained_count=int(str(data.get("trained_count", data["count"]))),
         )
 
 

@@ -15,6 +15,7 @@ from montage.db.repositories.library_state import bump_revision, current_revisio
 from montage.db.repositories.shots import (
     count_embeddings,
     delete_embeddings_of_other_models,
+    embedding_ids,
     iter_embeddings,
     put_embeddings,
     shot_ids_missing_embedding,
@@ -77,9 +78,12 @@ def test_sources_shots_embeddings_round_trip(database_url: str) -> None:
         put_embeddings(
             session, channel="text", model_id="m1", vectors={7: np.array([0, 1, 0, 0], np.float32)}
         )
-        assert bump_revision(session) == 2
+        assert bump_revision(session) == 4  # each put stamps its rows with a revision of its own
     with factory() as session:
-        assert current_revision(session) == 2
+        assert current_revision(session) == 4
+        batches = list(iter_embeddings(session, channel="text", model_id="m1", written_after=2))
+        assert [ids.tolist() for ids, _ in batches] == [[7]]  # rewritten at revision 3
+        assert embedding_ids(session, channel="text", model_id="m1").tolist() == [7, BIG_ID]
         shots = shots_by_ids(session, [BIG_ID, 7, 999])
         assert set(shots) == {BIG_ID, 7}
         assert shots[BIG_ID].source.tags == ["car", "street"]

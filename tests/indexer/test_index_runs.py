@@ -119,6 +119,14 @@ def test_changed_deleted_and_text_only_changes(setup, library: Path, channels: C
     report = run_index(settings, db, channels, IndexRequest([library]))
     assert (report.indexed, report.deleted, report.text_refreshed, report.unchanged) == (1, 1, 1, 1)
     _assert_db_and_faiss_agree(settings, db, channels)
+    # The text index was updated in place: traffic's 2 re-embedded and kitchen's 3 new vectors added;
+    # forest's 2, kitchen's 2 old and traffic's 2 old ones removed.
+    (text_sync,) = report.channels
+    assert (text_sync.update, text_sync.added, text_sync.removed) == ("incremental", 5, 6)
+
+    again = run_index(settings, db, channels, IndexRequest([library], full=True))  # --full retrains
+    assert [(sync.update, sync.vectors) for sync in again.channels] == [("full", 5)]
+    _assert_db_and_faiss_agree(settings, db, channels)
     with db.sessions() as session:
         paths = sorted(s.rel_path for s in list_sources(session))
         kitchen = next(s for s in list_sources(session) if s.rel_path == "kitchen.mp4")

@@ -117,6 +117,7 @@ def run_queued_reindex(runtime: WorkerRuntime, claim: Claim, reporter: JobReport
         roots=request_roots(payload.to_index_request()),
         report=report,
         keyframes=KeyframeStore(runtime.settings.keyframe_dir.resolve()),
+        retrain=payload.full,
     )
     with runtime.db.sessions() as session:
         summary = index_tasks.summarise(session, claim.job_id)

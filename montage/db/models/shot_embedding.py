@@ -9,7 +9,11 @@ from montage.db.base import Base
 
 
 class ShotEmbedding(Base):
-    """One float32 vector (raw little-endian bytes) of one shot in one channel (``text`` or ``visual``)."""
+    """One float32 vector (raw little-endian bytes) of one shot in one channel (``text`` or ``visual``).
+
+    ``revision`` is the library revision of the transaction that wrote the vector, so an index built at
+    revision R is brought up to date by adding the vectors written after R (and dropping ids gone since).
+    """
 
     __tablename__ = "shot_embeddings"
 
@@ -20,3 +24,4 @@ class ShotEmbedding(Base):
     model_id: Mapped[str] = mapped_column(String(255), index=True)
     dim: Mapped[int] = mapped_column(Integer)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+    revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0", index=True)

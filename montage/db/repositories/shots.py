@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from montage.db.models import Shot, ShotEmbedding
+from montage.db.repositories.library_state import bump_revision
 
 
 def shots_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Shot]:
@@ -37,9 +38,15 @@ def all_shots(session: Session) -> list[Shot]:
 def put_embeddings(
     session: Session, *, channel: str, model_id: str, vectors: Mapping[int, NDArray[np.float32]]
 ) -> None:
-    """Insert or replace the vectors of the given shots in one channel."""
+    """Insert or replace the vectors of the given shots in one channel.
+
+    Bumps the library revision first and stamps the rows with it: the revision row stays locked until the
+    caller's transaction commits, so rows that commit later always carry a higher revision than any index
+    built from what was committed before (the vector index update relies on it).
+    """
     if not vectors:
         return
+    revision = bump_revision(session)
     session.execute(
         delete(ShotEmbedding).where(
             ShotEmbedding.channel == channel, ShotEmbedding.shot_id.in_(list(vectors))
@@ -52,6 +59,7 @@ def put_embeddings(
             model_id=model_id,
             dim=int(vector.shape[0]),
             vector=np.ascontiguousarray(vector, dtype="<f4").tobytes(),
+            revision=revision,
         )
         for shot_id, vector in vectors.items()
     )
@@ -83,13 +91,44 @@ def count_embeddings(session: Session, *, channel: str, model_id: str | None = N
 
 
 def iter_embeddings(
-    session: Session, *, channel: str, model_id: str, batch: int = 20_000
+    session: Session,
+    *,
+    channel: str,
+    model_id: str,
+    batch: int = 20_000,
+    written_after: int | None = None,
 ) -> Iterator[tuple[NDArray[np.int64], NDArray[np.float32]]]:
-    """Yield ``(ids, vectors)`` batches of one channel and model, ordered by shot id."""
+    """Yield ``(ids, vectors)`` batches of one channel and model, ordered by shot id.
+
+    With ``written_after``, only vectors written at a later library revision.
+    """
     last = -1
     while True:
-        rows = session.execute(
-            select(ShotEmbedding.shot_id, ShotEmbedding.vector)
+        query = select(ShotEmbedding.shot_id, ShotEmbedding.vector).where(
+            ShotEmbedding.channel == channel,
+            ShotEmbedding.model_id == model_id,
+            ShotEmbedding.shot_id > last,
+        )
+        if written_after is not None:
+            query = query.where(ShotEmbedding.revision > written_after)
+        rows = session.execute(query.order_by(ShotEmbedding.shot_id).limit(batch)).all()
+        if not rows:
+            return
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        vectors = np.stack([np.frombuffer(row[1], dtype="<f4") for row in rows]).astype(np.float32)
+        last = int(ids[-1])
+        yield ids, vectors
+
+
+def embedding_ids(
+    session: Session, *, channel: str, model_id: str, batch: int = 200_000
+) -> NDArray[np.int64]:
+    """The sorted shot ids that have a vector of one channel and model (8 bytes a shot, read in batches)."""
+    parts: list[NDArray[np.int64]] = []
+    last = -1
+    while True:
+        rows = session.scalars(
+            select(ShotEmbedding.shot_id)
             .where(
                 ShotEmbedding.channel == channel,
                 ShotEmbedding.model_id == model_id,
@@ -99,11 +138,10 @@ def iter_embeddings(
             .limit(batch)
         ).all()
         if not rows:
-            return
-        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-        vectors = np.stack([np.frombuffer(row[1], dtype="<f4") for row in rows]).astype(np.float32)
-        last = int(ids[-1])
-        yield ids, vectors
+            break
+        parts.append(np.fromiter(rows, dtype=np.int64, count=len(rows)))
+        last = int(parts[-1][-1])
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
 def vectors_for(

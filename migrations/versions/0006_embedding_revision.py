@@ -1,0 +1,30 @@
+"""the library revision that wrote each embedding (vector indexes are updated, not rebuilt, each run)
+
+Revision ID: 0006_embedding_revision
+Revises: 0005_index_tasks
+Create Date: 2026-12-06 11:30:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0006_embedding_revision"
+down_revision: str | None = "0005_index_tasks"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Existing rows get revision 0: an index built before this column existed has no id list beside it,
+    # so its first update is a full build anyway (montage.search.vector_refresh).
+    with op.batch_alter_table("shot_embeddings") as batch:
+        batch.add_column(sa.Column("revision", sa.BigInteger(), server_default="0", nullable=False))
+        batch.create_index(batch.f("ix_shot_embeddings_revision"), ["revision"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("shot_embeddings") as batch:
+        batch.drop_index(batch.f("ix_shot_embeddings_revision"))
+        batch.drop_column("revision")

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
+from numpy.typing import NDArray
 from PIL import Image
 
 JPEG_QUALITY = 85
@@ -106,8 +108,8 @@ class KeyframeStore:
                     ids.add(int(match.group(1)))
         return ids
 
-    def prune(self, keep_ids: set[int]) -> int:
-        """Delete keyframes whose shot id is not in ``keep_ids``; return how many were deleted.
+    def prune(self, keep_ids: NDArray[np.int64]) -> int:
+        """Delete keyframes whose shot id is not in the sorted ``keep_ids``; return how many were deleted.
 
         Also removes stale temporary files from crashed writes. Files that do not look like keyframes
         are left alone; fan-out folders are kept (a concurrent save may be about to use them).
@@ -115,19 +117,32 @@ class KeyframeStore:
         removed = 0
         now = time.time()
         for folder in self._fanout_folders():
+            keyframes: list[tuple[int, Path]] = []
             for entry in list(folder.iterdir()):
                 match = _KEYFRAME_NAME.match(entry.name)
-                if match and int(match.group(1)) not in keep_ids:
-                    with contextlib.suppress(FileNotFoundError):
-                        entry.unlink()
-                        removed += 1
+                if match:
+                    keyframes.append((int(match.group(1)), entry))
                 elif entry.name.startswith(_TEMP_PREFIX):
                     with contextlib.suppress(FileNotFoundError):
                         if now - entry.stat().st_mtime > STALE_TEMP_AGE_S:
                             entry.unlink()
+            found = np.array([shot_id for shot_id, _ in keyframes], dtype=np.int64)
+            for (_shot_id, entry), kept in zip(keyframes, _members(found, keep_ids), strict=True):
+                if not kept:
+                    with contextlib.suppress(FileNotFoundError):
+                        entry.unlink()
+                        removed += 1
         return removed
 
     def _fanout_folders(self) -> list[Path]:
         if not self.root.is_dir():
             return []
         return sorted(p for p in self.root.iterdir() if p.is_dir() and _FANOUT_NAME.match(p.name))
+
+
+def _members(values: NDArray[np.int64], sorted_ids: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Whether each of ``values`` is in ``sorted_ids`` (binary search, no set of Python ints)."""
+    if not len(sorted_ids):
+        return np.zeros(len(values), dtype=bool)
+    positions = np.minimum(np.searchsorted(sorted_ids, values), len(sorted_ids) - 1)
+    return np.asarray(sorted_ids[positions] == values)

@@ -14,7 +14,7 @@ from indexer.file_worker import FileOutcome
 from indexer.library_text import SourceText
 from montage.db.models import Shot, Source
 from montage.db.repositories.library_state import bump_revision
-from montage.db.repositories.shots import put_embeddings
+from montage.db.repositories.shots import put_embeddings, release_duplicate_groups
 from montage.db.repositories.sources import source_by_path
 
 
@@ -58,6 +58,7 @@ def _replacement_source(
     old = source_by_path(session, path)
     manifest_fields = dict(old.manifest_fields) if old is not None else {}
     if old is not None:
+        release_duplicate_groups(session, [old.id])
         session.delete(old)
         session.flush()
     return Source(
@@ -156,8 +157,3 @@ def refresh_text(session: Session, source: Source, text: SourceText) -> None:
 def _signed64(value: int) -> int:
     """Store an unsigned 64-bit hash in a signed BIGINT column."""
     return value - (1 << 64) if value >= (1 << 63) else value
-
-
-def unsigned64(value: int) -> int:
-    """Inverse of the signed storage of 64-bit hashes."""
-    return value + (1 << 64) if value < 0 else value

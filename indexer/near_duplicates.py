@@ -86,14 +86,63 @@ def group_near_duplicates(hashes: dict[int, int], max_distance: int = 6) -> dict
     }
 
 
-def _linked_pairs(values: NDArray[np.uint64], max_distance: int) -> Iterator[tuple[int, int]]:
-    """Yield index pairs ``(i, j)``, ``i < j``, of hashes at most ``max_distance`` bits apart (may repeat)."""
+def regroup_near_duplicates(
+    ids: NDArray[np.int64],
+    hashes: NDArray[np.int64],
+    groups: NDArray[np.int64],
+    grouped: NDArray[np.bool_],
+    max_distance: int = 6,
+) -> dict[int, int]:
+    """The group changes that make a library's stored groups equal to :func:`group_near_duplicates` of all
+    its hashes, computing only around the shots that have no group yet.
+
+    ``ids``, ``hashes`` (signed 64-bit values) and ``groups`` describe every shot with a hash; ``grouped``
+    is false for the shots stored without a group: new shots, and the remaining members of every group
+    that lost a shot (a deletion can split a group, so its members are released when one is deleted).
+    Every other group must be as an earlier grouping left it. Returns ``{shot id: new group}`` for the
+    shots whose group changes.
+
+    Exact, not approximate: the new components are recomputed over the ungrouped shots and every stored
+    group one of them links to. A stored group no ungrouped shot links to is a whole component of the
+    library (it was one when grouped, lost no member and gained no link), so it stays as it is.
+    """
+    if not len(ids) or grouped.all():
+        return {}
+    loose = np.flatnonzero(~grouped)
+    if len(loose) * 2 > len(ids):
+        members = np.ones(len(ids), dtype=bool)  # mostly new: grouping everything is as cheap
+    else:
+        linked = np.zeros(len(ids), dtype=bool)
+        for _loose, other in _linked_pairs(hashes.view(np.uint64), max_distance, probes=loose):
+            linked[other] = True
+        touched = np.unique(groups[linked & grouped])
+        members = ~grouped | np.isin(groups, touched) & grouped
+    regrouped = group_near_duplicates(
+        dict(zip(ids[members].tolist(), hashes[members].tolist(), strict=True)), max_distance
+    )
+    current = dict(zip(ids[members].tolist(), groups[members].tolist(), strict=True))
+    flags = dict(zip(ids[members].tolist(), grouped[members].tolist(), strict=True))
+    return {
+        shot_id: group
+        for shot_id, group in regrouped.items()
+        if not flags[shot_id] or current[shot_id] != group
+    }
+
+
+def _linked_pairs(
+    values: NDArray[np.uint64], max_distance: int, probes: NDArray[np.int64] | None = None
+) -> Iterator[tuple[int, int]]:
+    """Yield index pairs of hashes at most ``max_distance`` bits apart (may repeat).
+
+    Without ``probes``: every such pair ``(i, j)`` with ``i < j``. With ``probes`` (indices into
+    ``values``): every pair ``(i, j)``, ``i != j``, with ``i`` among the probes.
+    """
     masks = _masks_up_to(max_distance // BAND_COUNT)
     # Probing costs about 4·|masks|·n²/2¹⁶ comparisons, comparing everything n²/2.
     if len(values) <= _BRUTE_FORCE_MAX_HASHES or 8 * len(masks) >= 1 << BAND_BITS:
-        yield from _brute_force_pairs(values, max_distance)
+        yield from _brute_force_pairs(values, max_distance, probes)
         return
-    all_indices = np.arange(len(values), dtype=np.int64)
+    probing = np.arange(len(values), dtype=np.int64) if probes is None else probes
     for band in range(BAND_COUNT):
         keys = ((values >> np.uint64(band * BAND_BITS)) & np.uint64(_BAND_MASK)).astype(np.int64)
         order = np.argsort(keys, kind="stable")
@@ -101,37 +150,46 @@ def _linked_pairs(values: NDArray[np.uint64], max_distance: int) -> Iterator[tup
         bucket_sizes = np.bincount(keys, minlength=1 << BAND_BITS)
         bucket_starts = np.cumsum(bucket_sizes) - bucket_sizes
         for mask in masks:
-            probes = keys ^ mask
-            starts = bucket_starts[probes]
-            counts = bucket_sizes[probes]
+            probe_keys = keys[probing] ^ mask
+            starts = bucket_starts[probe_keys]
+            counts = bucket_sizes[probe_keys]
             for chunk in _chunks_by_total(counts, _PAIRS_PER_CHUNK):
                 chunk_counts = counts[chunk]
                 total = int(chunk_counts.sum())
                 if total == 0:
                     continue
-                left = np.repeat(all_indices[chunk], chunk_counts)
+                left = np.repeat(probing[chunk], chunk_counts)
                 run_starts = np.repeat(np.cumsum(chunk_counts) - chunk_counts, chunk_counts)
                 right = order[np.arange(total) - run_starts + np.repeat(starts[chunk], chunk_counts)]
-                yield from _verified(values, left, right, max_distance)
+                yield from _verified(values, left, right, max_distance, ordered=probes is None)
 
 
-def _brute_force_pairs(values: NDArray[np.uint64], max_distance: int) -> Iterator[tuple[int, int]]:
-    """Compare every pair, a block of rows at a time."""
+def _brute_force_pairs(
+    values: NDArray[np.uint64], max_distance: int, probes: NDArray[np.int64] | None = None
+) -> Iterator[tuple[int, int]]:
+    """Compare every pair (or every probe with every hash), a block of rows at a time."""
     count = len(values)
-    rows_per_block = max(1, _PAIRS_PER_CHUNK // count)
-    for first in range(0, count, rows_per_block):
-        rows = np.arange(first, min(first + rows_per_block, count), dtype=np.int64)
+    rows_from = np.arange(count, dtype=np.int64) if probes is None else probes
+    rows_per_block = max(1, _PAIRS_PER_CHUNK // max(count, 1))
+    for first in range(0, len(rows_from), rows_per_block):
+        rows = rows_from[first : first + rows_per_block]
         left = np.repeat(rows, count)
         right = np.tile(np.arange(count, dtype=np.int64), len(rows))
-        yield from _verified(values, left, right, max_distance)
+        yield from _verified(values, left, right, max_distance, ordered=probes is None)
 
 
 def _verified(
-    values: NDArray[np.uint64], left: NDArray[np.int64], right: NDArray[np.int64], max_distance: int
+    values: NDArray[np.uint64],
+    left: NDArray[np.int64],
+    right: NDArray[np.int64],
+    max_distance: int,
+    *,
+    ordered: bool = True,
 ) -> Iterator[tuple[int, int]]:
-    """Yield the candidate pairs with ``left < right`` whose hashes are within ``max_distance`` bits."""
-    ordered = left < right
-    left, right = left[ordered], right[ordered]
+    """Yield the candidate pairs whose hashes are within ``max_distance`` bits: those with ``left < right``
+    when ``ordered``, else those with ``left != right``."""
+    keep = left < right if ordered else left != right
+    left, right = left[keep], right[keep]
     close = _popcount(values[left] ^ values[right]) <= max_distance
     yield from zip(left[close].tolist(), right[close].tolist(), strict=True)
 

@@ -19,7 +19,7 @@ from contextlib import closing, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from indexer.analysis_types import AnalysisOptions
 from indexer.discover import DiscoveredFile, content_fingerprint, scan_library
@@ -29,17 +29,23 @@ from indexer.file_worker import FileJob, FileOutcome, offer_keyframes_to, proces
 from indexer.keyframe_store import KeyframeStore
 from indexer.library_manifests import LibraryManifests, load_manifests, manifest_files, remembered_fields
 from indexer.library_scope import library_folders, report_refused, sources_outside
-from indexer.library_writer import refresh_text, unsigned64, update_credits
-from indexer.near_duplicates import group_near_duplicates
+from indexer.library_writer import refresh_text, update_credits
+from indexer.near_duplicates import regroup_near_duplicates
 from indexer.progress import ProgressSink, SilentProgress
 from indexer.shot_vectors import text_vectors
 from indexer.vector_sync import ChannelSync, sync_vector_indexes
 from indexer.worker_pool import WorkerPool, completed
 from montage.config import Settings
 from montage.db.database import Database
-from montage.db.models import Shot, Source
+from montage.db.models import Source
 from montage.db.repositories.library_state import bump_revision
-from montage.db.repositories.shots import put_embeddings
+from montage.db.repositories.shots import (
+    all_shot_ids,
+    put_embeddings,
+    release_duplicate_groups,
+    set_duplicate_groups,
+    shot_hashes,
+)
 from montage.db.repositories.sources import sources_by_path, sources_under
 from montage.db.session import transaction
 from montage.errors import InputError
@@ -317,6 +323,7 @@ def _delete_missing(settings: Settings, db: Database, roots: list[Path]) -> int:
     with transaction(db.sessions) as session:
         gone = [s for s in sources_under(session, [str(r) for r in roots]) if not Path(s.path).exists()]
         gone += [s for s in sources_outside(session, roots, library) if s not in gone]
+        release_duplicate_groups(session, [source.id for source in gone])
         for source in gone:
             session.delete(source)
         if gone:
@@ -325,26 +332,22 @@ def _delete_missing(settings: Settings, db: Database, roots: list[Path]) -> int:
     return len(gone)
 
 
-def _regroup_duplicates(db: Database) -> None:
-    """Recompute near-duplicate groups over the whole library from the keyframe hashes."""
+def _regroup_duplicates(db: Database) -> int:
+    """Group the shots stored without a near-duplicate group (new ones, and the rest of groups that lost a
+    shot) with what they link to; returns how many shots changed group."""
     with transaction(db.sessions) as session:
-        rows = session.execute(select(Shot.id, Shot.phash, Shot.duplicate_group)).all()
-        hashes = {int(r[0]): unsigned64(int(r[1])) for r in rows if r[1] is not None}
-        groups = group_near_duplicates(hashes)
-        changed = 0
-        for shot_id, _phash, current in rows:
-            group = groups.get(int(shot_id))
-            if group != current:
-                session.execute(update(Shot).where(Shot.id == shot_id).values(duplicate_group=group))
-                changed += 1
-        if changed:
+        stored = shot_hashes(session)
+        changes = regroup_near_duplicates(stored.ids, stored.hashes, stored.groups, stored.grouped)
+        if changes:
+            set_duplicate_groups(session, changes)
             bump_revision(session)
+    return len(changes)
 
 
 def _prune_keyframes(db: Database, keyframes: KeyframeStore) -> None:
     """Delete keyframe files of shots no longer in the library."""
     with db.sessions() as session:
-        keep = set(session.scalars(select(Shot.id)))
+        keep = all_shot_ids(session)
     keyframes.prune(keep)
 
 

@@ -53,6 +53,10 @@ class ChannelSync:
     removed: int = 0
 
 
+BATCH = 20_000
+"""Vectors read from the database at once (40 MB of 512-dimensional float32)."""
+
+
 class DatabaseVectors:
     """The stored vectors of one channel and model, read in batches (a
     :class:`~montage.search.vector_build.VectorSource`)."""
@@ -68,11 +72,20 @@ class DatabaseVectors:
             return embedding_ids(session, channel=self._channel, model_id=self._model_id)
 
     def batches(self, written_after: int | None = None) -> Iterator[Batch]:
-        """Vectors in shot-id order, 20,000 at a time (only those written after a revision, if given)."""
+        """Vectors in shot-id order, 20,000 at a time; with ``written_after``, only those written after
+        that revision (their ids first, then the vectors by id)."""
+        if written_after is None:
+            with self._factory() as session:
+                yield from iter_embeddings(session, channel=self._channel, model_id=self._model_id)
+            return
         with self._factory() as session:
-            yield from iter_embeddings(
+            changed = embedding_ids(
                 session, channel=self._channel, model_id=self._model_id, written_after=written_after
             )
+        for start in range(0, len(changed), BATCH):
+            found, vectors = self.vectors_of(changed[start : start + BATCH])
+            if len(found):
+                yield found, vectors
 
     def vectors_of(self, ids: NDArray[np.int64]) -> Batch:
         """The vectors of those of ``ids`` that have one, in id order."""

@@ -21,10 +21,22 @@ def upgrade() -> None:
     # so its first update is a full build anyway (montage.search.vector_refresh).
     with op.batch_alter_table("shot_embeddings") as batch:
         batch.add_column(sa.Column("revision", sa.BigInteger(), server_default="0", nullable=False))
-        batch.create_index(batch.f("ix_shot_embeddings_revision"), ["revision"], unique=False)
+        # The single-column model_id index made SQLite read a whole model's rows and sort them for every
+        # keyset batch and id lookup; these composites serve those reads directly.
+        batch.drop_index("ix_shot_embeddings_model_id")
+        batch.create_index(
+            "ix_shot_embeddings_channel_model_id_shot_id", ["channel", "model_id", "shot_id"], unique=False
+        )
+        batch.create_index(
+            "ix_shot_embeddings_channel_model_id_revision",
+            ["channel", "model_id", "revision", "shot_id"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("shot_embeddings") as batch:
-        batch.drop_index(batch.f("ix_shot_embeddings_revision"))
+        batch.drop_index("ix_shot_embeddings_channel_model_id_revision")
+        batch.drop_index("ix_shot_embeddings_channel_model_id_shot_id")
+        batch.create_index("ix_shot_embeddings_model_id", ["model_id"], unique=False)
         batch.drop_column("revision")

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from indexer.near_duplicates import group_near_duplicates
 from indexer.runner import IndexRequest, run_index
 from montage.config import Settings
 from montage.db.database import Database, open_database
@@ -164,3 +165,34 @@ def test_corrupt_truncated_and_empty_files_are_recorded_not_fatal(
     again = run_index(settings, db, channels, IndexRequest([library]))
     assert again.indexed == 0 and again.failed == []
     _assert_db_and_faiss_agree(settings, db, channels)
+
+
+def _groups_by_file(db: Database) -> dict[str, list[int | None]]:
+    """Each file's shots' near-duplicate groups in shot order; checks every stored group is exactly what
+    grouping the whole library from scratch gives."""
+    with db.sessions() as session:
+        shots = all_shots(session)
+        from_scratch = group_near_duplicates({s.id: s.phash for s in shots if s.phash is not None})
+        assert {s.id: s.duplicate_group for s in shots if s.phash is not None} == from_scratch
+        return {s.rel_path: [shot.duplicate_group for shot in s.shots] for s in list_sources(session)}
+
+
+def test_near_duplicate_groups_follow_copies_deletions_and_new_copies(
+    setup, library: Path, channels: Channels
+) -> None:
+    settings, db = setup
+    segments = [("mandel", 2.0), ("bars", 2.0)]
+    for name in ("copy-a.mp4", "copy-b.mp4"):
+        make_clip(library / "copies" / name, segments)
+    run_index(settings, db, channels, IndexRequest([library]))
+    groups = _groups_by_file(db)
+    assert groups["copies/copy-a.mp4"] == groups["copies/copy-b.mp4"]  # the same pictures: one group each
+
+    (library / "copies" / "copy-a.mp4").unlink()
+    run_index(settings, db, channels, IndexRequest([library]))
+    _groups_by_file(db)  # groups that lost copy-a's shots were released and regrouped
+
+    make_clip(library / "copies" / "copy-c.mp4", segments)  # a new copy joins the survivor's groups
+    run_index(settings, db, channels, IndexRequest([library]))
+    groups = _groups_by_file(db)
+    assert groups["copies/copy-c.mp4"] == groups["copies/copy-b.mp4"]

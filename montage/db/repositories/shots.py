@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from montage.db.models import Shot, ShotEmbedding
@@ -30,9 +31,86 @@ def shots_of_source(session: Session, source_id: int) -> list[Shot]:
     return list(session.scalars(select(Shot).where(Shot.source_id == source_id).order_by(Shot.ordinal)))
 
 
+def all_shot_ids(session: Session, batch: int = 500_000) -> NDArray[np.int64]:
+    """Every shot id, sorted (8 bytes a shot, read in batches)."""
+    parts: list[NDArray[np.int64]] = []
+    last = 0  # shot ids are positive
+    while True:
+        rows = session.scalars(select(Shot.id).where(Shot.id > last).order_by(Shot.id).limit(batch)).all()
+        if not rows:
+            break
+        parts.append(np.fromiter(rows, dtype=np.int64, count=len(rows)))
+        last = int(parts[-1][-1])
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
 def all_shots(session: Session) -> list[Shot]:
     """Every shot with its source loaded."""
     return list(session.scalars(select(Shot).options(selectinload(Shot.source)).order_by(Shot.id)))
+
+
+@dataclass(frozen=True)
+class ShotHashes:
+    """Every shot with a perceptual hash, as arrays in shot-id order (a few dozen bytes a shot).
+
+    ``groups`` holds 0 where ``grouped`` is false (no near-duplicate group stored yet).
+    """
+
+    ids: NDArray[np.int64]
+    hashes: NDArray[np.int64]
+    groups: NDArray[np.int64]
+    grouped: NDArray[np.bool_]
+
+
+def shot_hashes(session: Session, batch: int = 200_000) -> ShotHashes:
+    """Read every shot's id, hash and group in id-ordered batches, each turned into arrays at once."""
+    parts: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]] = []
+    last = 0  # shot ids are positive
+    while True:
+        query = select(Shot.id, Shot.phash, Shot.duplicate_group).where(
+            Shot.phash.is_not(None), Shot.id > last
+        )
+        rows = session.execute(query.order_by(Shot.id).limit(batch)).all()
+        if not rows:
+            break
+        count = len(rows)
+        parts.append(
+            (
+                np.fromiter((r[0] for r in rows), dtype=np.int64, count=count),
+                np.fromiter((r[1] for r in rows), dtype=np.int64, count=count),
+                np.fromiter((r[2] or 0 for r in rows), dtype=np.int64, count=count),
+                np.fromiter((r[2] is not None for r in rows), dtype=bool, count=count),
+            )
+        )
+        last = int(rows[-1][0])
+    if not parts:
+        empty = np.zeros(0, np.int64)
+        return ShotHashes(empty, empty, empty, np.zeros(0, bool))
+    ids, hashes, groups, grouped = (np.concatenate(column) for column in zip(*parts, strict=True))
+    return ShotHashes(ids=ids, hashes=hashes, groups=groups, grouped=grouped)
+
+
+def set_duplicate_groups(session: Session, groups: Mapping[int, int]) -> None:
+    """Store new near-duplicate groups (shot id → group id) in bulk."""
+    rows = [{"id": shot_id, "duplicate_group": group} for shot_id, group in groups.items()]
+    for start in range(0, len(rows), 10_000):
+        session.execute(update(Shot), rows[start : start + 10_000])
+
+
+def release_duplicate_groups(session: Session, source_ids: Iterable[int]) -> int:
+    """Before shots of these sources are deleted: ungroup the other members of their near-duplicate groups
+    (losing a member can split a group; the next regrouping recomputes them). Returns how many."""
+    wanted = list(source_ids)
+    if not wanted:
+        return 0
+    groups = select(Shot.duplicate_group).where(Shot.source_id.in_(wanted), Shot.duplicate_group.is_not(None))
+    result = session.execute(
+        update(Shot)
+        .where(Shot.duplicate_group.in_(groups), Shot.source_id.not_in(wanted))
+        .values(duplicate_group=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def put_embeddings(
@@ -91,27 +169,21 @@ def count_embeddings(session: Session, *, channel: str, model_id: str | None = N
 
 
 def iter_embeddings(
-    session: Session,
-    *,
-    channel: str,
-    model_id: str,
-    batch: int = 20_000,
-    written_after: int | None = None,
+    session: Session, *, channel: str, model_id: str, batch: int = 20_000
 ) -> Iterator[tuple[NDArray[np.int64], NDArray[np.float32]]]:
-    """Yield ``(ids, vectors)`` batches of one channel and model, ordered by shot id.
-
-    With ``written_after``, only vectors written at a later library revision.
-    """
+    """Yield ``(ids, vectors)`` batches of one channel and model, ordered by shot id."""
     last = -1
     while True:
-        query = select(ShotEmbedding.shot_id, ShotEmbedding.vector).where(
-            ShotEmbedding.channel == channel,
-            ShotEmbedding.model_id == model_id,
-            ShotEmbedding.shot_id > last,
-        )
-        if written_after is not None:
-            query = query.where(ShotEmbedding.revision > written_after)
-        rows = session.execute(query.order_by(ShotEmbedding.shot_id).limit(batch)).all()
+        rows = session.execute(
+            select(ShotEmbedding.shot_id, ShotEmbedding.vector)
+            .where(
+                ShotEmbedding.channel == channel,
+                ShotEmbedding.model_id == model_id,
+                ShotEmbedding.shot_id > last,
+            )
+            .order_by(ShotEmbedding.shot_id)
+            .limit(batch)
+        ).all()
         if not rows:
             return
         ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
@@ -121,19 +193,23 @@ def iter_embeddings(
 
 
 def embedding_ids(
-    session: Session, *, channel: str, model_id: str, batch: int = 200_000
+    session: Session, *, channel: str, model_id: str, written_after: int | None = None, batch: int = 200_000
 ) -> NDArray[np.int64]:
-    """The sorted shot ids that have a vector of one channel and model (8 bytes a shot, read in batches)."""
+    """The sorted shot ids with a vector of one channel and model (8 bytes a shot, read in batches); with
+    ``written_after``, only those whose vector was written at a later library revision."""
+    where = (ShotEmbedding.channel == channel, ShotEmbedding.model_id == model_id)
+    if written_after is not None:
+        # Served by the (channel, model_id, revision, shot_id) index alone; few rows, sorted here.
+        changed = session.scalars(
+            select(ShotEmbedding.shot_id).where(*where, ShotEmbedding.revision > written_after)
+        )
+        return np.sort(np.fromiter(changed, dtype=np.int64))
     parts: list[NDArray[np.int64]] = []
     last = -1
     while True:
         rows = session.scalars(
             select(ShotEmbedding.shot_id)
-            .where(
-                ShotEmbedding.channel == channel,
-                ShotEmbedding.model_id == model_id,
-                ShotEmbedding.shot_id > last,
-            )
+            .where(*where, ShotEmbedding.shot_id > last)
             .order_by(ShotEmbedding.shot_id)
             .limit(batch)
         ).all()

@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -114,10 +115,10 @@ def test_prune(tmp_path: Path) -> None:
     old = time.time() - STALE_TEMP_AGE_S - 10
     os.utime(stale_temp, (old, old))
 
-    removed = store.prune({2, 1000, 999})
+    removed = store.prune(np.array([2, 999, 1000]))
 
     assert removed == 2
     assert store.stored_ids() == {2, 1000}
     assert foreign.exists() and fresh_temp.exists() and not stale_temp.exists()
-    assert store.prune({2, 1000}) == 0
-    assert KeyframeStore(tmp_path / "never-created").prune(set()) == 0
+    assert store.prune(np.array([2, 1000])) == 0
+    assert KeyframeStore(tmp_path / "never-created").prune(np.zeros(0, np.int64)) == 0

@@ -171,13 +171,22 @@ def _measure(settings: Settings, step: str, exact_max_vectors: int) -> dict[str,
     seconds = time.perf_counter() - started
     return {
         "seconds": round(seconds, 2),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb": _peak_rss_mb(),
         "update": update,
         "vectors": manifest.count,
         "vectors_added": added,
         "index_type": manifest.index_type,
         "nprobe": manifest.nprobe,
     }
+
+
+def _peak_rss_mb() -> int:
+    """This process's peak resident memory since its exec (VmHWM; ``ru_maxrss`` would include the
+    parent's memory at fork time)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def _in_subprocess(settings: Settings, step: str, exact_max_vectors: int) -> dict[str, Any]:

@@ -11,11 +11,10 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indexer.discover import RefusedPath
-from montage.db.models import Source
+from montage.db.repositories.sources import source_places
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +42,14 @@ def report_refused(refused: Sequence[RefusedPath]) -> list[dict[str, str]]:
     return entries
 
 
-def sources_outside(session: Session, roots: Sequence[Path], library: Sequence[Path]) -> list[Source]:
-    """Stored sources found under ``roots`` whose file lies outside every folder of ``library``."""
-    found: list[Source] = []
-    for source in session.scalars(select(Source).order_by(Source.path)):
-        root = Path(source.library_root)
-        if not any(root == r or root.is_relative_to(r) for r in roots if r.is_dir()):
+def sources_outside(session: Session, roots: Sequence[Path], library: Sequence[Path]) -> list[int]:
+    """Ids of the stored sources found under ``roots`` whose file lies outside every folder of ``library``."""
+    searched = [r for r in roots if r.is_dir()]
+    found: list[int] = []
+    for source_id, path, library_root in source_places(session):
+        root = Path(library_root)
+        if not any(root == r or root.is_relative_to(r) for r in searched):
             continue
-        if not any(Path(source.path).is_relative_to(folder) for folder in library):
-            found.append(source)
+        if not any(Path(path).is_relative_to(folder) for folder in library):
+            found.append(source_id)
     return found

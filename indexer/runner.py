@@ -46,7 +46,7 @@ from montage.db.repositories.shots import (
     set_duplicate_groups,
     shot_hashes,
 )
-from montage.db.repositories.sources import sources_by_path, sources_under
+from montage.db.repositories.sources import source_places, sources_by_ids, sources_by_paths
 from montage.db.session import transaction
 from montage.errors import InputError
 from montage.search.channels import TEXT, Channels
@@ -177,6 +177,10 @@ class IndexPlan:
     context: StoreContext
 
 
+_CLASSIFY_CHUNK = 500
+"""Discovered files compared with their stored rows at once (the library is never loaded whole)."""
+
+
 def _classify(
     db: Database, version: str, found: list[DiscoveredFile], full: bool
 ) -> tuple[list[DiscoveredFile], list[DiscoveredFile]]:
@@ -184,21 +188,27 @@ def _classify(
     todo: list[DiscoveredFile] = []
     unchanged: list[DiscoveredFile] = []
     with transaction(db.sessions) as session:
-        stored = sources_by_path(session)
-        for item in found:
-            source = stored.get(str(item.path))
-            if full or source is None or source.analyzer_version != version:
-                todo.append(item)
-                continue
-            stat = item.path.stat()
-            if (stat.st_size, stat.st_mtime_ns) == (source.size_bytes, source.mtime_ns):
-                unchanged.append(item)
-            elif stat.st_size > 0 and content_fingerprint(item.path) == source.content_hash:
-                source.size_bytes, source.mtime_ns = stat.st_size, stat.st_mtime_ns  # touched only
-                unchanged.append(item)
-            else:
-                todo.append(item)
+        for start in range(0, len(found), _CLASSIFY_CHUNK):
+            chunk = found[start : start + _CLASSIFY_CHUNK]
+            stored = sources_by_paths(session, [str(item.path) for item in chunk])
+            for item in chunk:
+                analyse = full or _needs_analysis(stored.get(str(item.path)), item, version)
+                (todo if analyse else unchanged).append(item)
     return todo, unchanged
+
+
+def _needs_analysis(source: Source | None, item: DiscoveredFile, version: str) -> bool:
+    """Whether a file must be analysed: new, analysed by another analyser version, or its content changed.
+    A file only touched (same content, new mtime) gets its stored size and mtime updated."""
+    if source is None or source.analyzer_version != version:
+        return True
+    stat = item.path.stat()
+    if (stat.st_size, stat.st_mtime_ns) == (source.size_bytes, source.mtime_ns):
+        return False
+    if stat.st_size > 0 and content_fingerprint(item.path) == source.content_hash:
+        source.size_bytes, source.mtime_ns = stat.st_size, stat.st_mtime_ns
+        return False
+    return True
 
 
 def _refresh_unchanged_text(db: Database, context: StoreContext, unchanged: list[DiscoveredFile]) -> int:
@@ -321,10 +331,12 @@ def _delete_missing(settings: Settings, db: Database, roots: list[Path]) -> int:
     """Remove sources under the requested paths whose files are gone or lie outside the library."""
     library = library_folders(roots, settings.library_roots)
     with transaction(db.sessions) as session:
-        gone = [s for s in sources_under(session, [str(r) for r in roots]) if not Path(s.path).exists()]
-        gone += [s for s in sources_outside(session, roots, library) if s not in gone]
-        release_duplicate_groups(session, [source.id for source in gone])
-        for source in gone:
+        missing = [
+            i for i, path, _root in source_places(session, [str(r) for r in roots]) if not Path(path).exists()
+        ]
+        gone = sorted(set(missing) | set(sources_outside(session, roots, library)))
+        release_duplicate_groups(session, gone)
+        for source in sources_by_ids(session, gone):
             session.delete(source)
         if gone:
             session.flush()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from montage.db.models import Shot, Source
@@ -15,20 +15,58 @@ def source_by_path(session: Session, path: str) -> Source | None:
     return session.scalars(select(Source).where(Source.path == path)).one_or_none()
 
 
-def sources_by_path(session: Session) -> dict[str, Source]:
-    """Every source keyed by its absolute path."""
-    return {source.path: source for source in session.scalars(select(Source))}
+def sources_by_paths(session: Session, paths: Sequence[str], chunk: int = 500) -> dict[str, Source]:
+    """The stored sources of the given absolute paths, keyed by path (looked up ``chunk`` at a time)."""
+    found: dict[str, Source] = {}
+    for start in range(0, len(paths), chunk):
+        query = select(Source).where(Source.path.in_(paths[start : start + chunk]))
+        found.update((source.path, source) for source in session.scalars(query))
+    return found
+
+
+def sources_by_ids(session: Session, ids: Sequence[int], chunk: int = 500) -> list[Source]:
+    """The sources with the given ids (looked up ``chunk`` at a time)."""
+    found: list[Source] = []
+    for start in range(0, len(ids), chunk):
+        found.extend(session.scalars(select(Source).where(Source.id.in_(ids[start : start + chunk]))))
+    return found
+
+
+def _under(folders: Sequence[str]) -> ColumnElement[bool]:
+    """Paths equal to one of ``folders`` or inside one.
+
+    Compared by ``substr`` in the database: exact on every backend (a range on the path would follow
+    PostgreSQL's collation, LIKE is case-insensitive in SQLite), and the scan reads one column in SQL.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    for folder in folders:
+        prefix = folder.rstrip("/") + "/"
+        conditions.append(Source.path == folder)
+        conditions.append(func.substr(Source.path, 1, len(prefix)) == prefix)
+    return or_(*conditions) if conditions else false()
 
 
 def sources_under(session: Session, folders: Sequence[str]) -> list[Source]:
     """Sources whose path lies inside any of the given absolute folders (or equals a given file path)."""
-    result: list[Source] = []
-    for source in session.scalars(select(Source).order_by(Source.path)):
-        for folder in folders:
-            if source.path == folder or source.path.startswith(folder.rstrip("/") + "/"):
-                result.append(source)
-                break
-    return result
+    return list(session.scalars(select(Source).where(_under(folders)).order_by(Source.path)))
+
+
+def source_places(
+    session: Session, folders: Sequence[str] | None = None, batch: int = 10_000
+) -> Iterator[tuple[int, str, str]]:
+    """``(id, path, library_root)`` of every source (inside ``folders`` when given), read in batches of
+    plain columns: a library of millions of files is walked without loading its rows."""
+    last = 0
+    while True:
+        query = select(Source.id, Source.path, Source.library_root).where(Source.id > last)
+        if folders is not None:
+            query = query.where(_under(folders))
+        rows = session.execute(query.order_by(Source.id).limit(batch)).all()
+        if not rows:
+            return
+        for source_id, path, root in rows:
+            yield int(source_id), str(path), str(root)
+        last = int(rows[-1][0])
 
 
 def list_sources(session: Session, *, status: str | None = None) -> list[Source]:

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from montage.db.models import Shot, ShotEmbedding
+from montage.db.repositories.keyset import keyset_batches
 from montage.db.repositories.library_state import bump_revision
 
 
@@ -33,14 +34,10 @@ def shots_of_source(session: Session, source_id: int) -> list[Shot]:
 
 def all_shot_ids(session: Session, batch: int = 500_000) -> NDArray[np.int64]:
     """Every shot id, sorted (8 bytes a shot, read in batches)."""
-    parts: list[NDArray[np.int64]] = []
-    last = 0  # shot ids are positive
-    while True:
-        rows = session.scalars(select(Shot.id).where(Shot.id > last).order_by(Shot.id).limit(batch)).all()
-        if not rows:
-            break
-        parts.append(np.fromiter(rows, dtype=np.int64, count=len(rows)))
-        last = int(parts[-1][-1])
+    parts = [
+        np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        for rows in keyset_batches(session, select(Shot.id), Shot.id, batch)
+    ]
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
@@ -64,25 +61,16 @@ class ShotHashes:
 
 def shot_hashes(session: Session, batch: int = 200_000) -> ShotHashes:
     """Read every shot's id, hash and group in id-ordered batches, each turned into arrays at once."""
-    parts: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]] = []
-    last = 0  # shot ids are positive
-    while True:
-        query = select(Shot.id, Shot.phash, Shot.duplicate_group).where(
-            Shot.phash.is_not(None), Shot.id > last
+    query = select(Shot.id, Shot.phash, Shot.duplicate_group).where(Shot.phash.is_not(None))
+    parts = [
+        (
+            np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+            np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)),
+            np.fromiter((r[2] or 0 for r in rows), dtype=np.int64, count=len(rows)),
+            np.fromiter((r[2] is not None for r in rows), dtype=bool, count=len(rows)),
         )
-        rows = session.execute(query.order_by(Shot.id).limit(batch)).all()
-        if not rows:
-            break
-        count = len(rows)
-        parts.append(
-            (
-                np.fromiter((r[0] for r in rows), dtype=np.int64, count=count),
-                np.fromiter((r[1] for r in rows), dtype=np.int64, count=count),
-                np.fromiter((r[2] or 0 for r in rows), dtype=np.int64, count=count),
-                np.fromiter((r[2] is not None for r in rows), dtype=bool, count=count),
-            )
-        )
-        last = int(rows[-1][0])
+        for rows in keyset_batches(session, query, Shot.id, batch)
+    ]
     if not parts:
         empty = np.zeros(0, np.int64)
         return ShotHashes(empty, empty, empty, np.zeros(0, bool))
@@ -172,23 +160,12 @@ def iter_embeddings(
     session: Session, *, channel: str, model_id: str, batch: int = 20_000
 ) -> Iterator[tuple[NDArray[np.int64], NDArray[np.float32]]]:
     """Yield ``(ids, vectors)`` batches of one channel and model, ordered by shot id."""
-    last = -1
-    while True:
-        rows = session.execute(
-            select(ShotEmbedding.shot_id, ShotEmbedding.vector)
-            .where(
-                ShotEmbedding.channel == channel,
-                ShotEmbedding.model_id == model_id,
-                ShotEmbedding.shot_id > last,
-            )
-            .order_by(ShotEmbedding.shot_id)
-            .limit(batch)
-        ).all()
-        if not rows:
-            return
+    query = select(ShotEmbedding.shot_id, ShotEmbedding.vector).where(
+        ShotEmbedding.channel == channel, ShotEmbedding.model_id == model_id
+    )
+    for rows in keyset_batches(session, query, ShotEmbedding.shot_id, batch):
         ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
         vectors = np.stack([np.frombuffer(row[1], dtype="<f4") for row in rows]).astype(np.float32)
-        last = int(ids[-1])
         yield ids, vectors
 
 
@@ -204,19 +181,12 @@ def embedding_ids(
             select(ShotEmbedding.shot_id).where(*where, ShotEmbedding.revision > written_after)
         )
         return np.sort(np.fromiter(changed, dtype=np.int64))
-    parts: list[NDArray[np.int64]] = []
-    last = -1
-    while True:
-        rows = session.scalars(
-            select(ShotEmbedding.shot_id)
-            .where(*where, ShotEmbedding.shot_id > last)
-            .order_by(ShotEmbedding.shot_id)
-            .limit(batch)
-        ).all()
-        if not rows:
-            break
-        parts.append(np.fromiter(rows, dtype=np.int64, count=len(rows)))
-        last = int(parts[-1][-1])
+    parts = [
+        np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        for rows in keyset_batches(
+            session, select(ShotEmbedding.shot_id).where(*where), ShotEmbedding.shot_id, batch
+        )
+    ]
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from montage.db.models import Shot, Source
+from montage.db.repositories.keyset import keyset_batches
 
 
 def source_by_path(session: Session, path: str) -> Source | None:
@@ -56,17 +57,12 @@ def source_places(
 ) -> Iterator[tuple[int, str, str]]:
     """``(id, path, library_root)`` of every source (inside ``folders`` when given), read in batches of
     plain columns: a library of millions of files is walked without loading its rows."""
-    last = 0
-    while True:
-        query = select(Source.id, Source.path, Source.library_root).where(Source.id > last)
-        if folders is not None:
-            query = query.where(_under(folders))
-        rows = session.execute(query.order_by(Source.id).limit(batch)).all()
-        if not rows:
-            return
+    query = select(Source.id, Source.path, Source.library_root)
+    if folders is not None:
+        query = query.where(_under(folders))
+    for rows in keyset_batches(session, query, Source.id, batch):
         for source_id, path, root in rows:
             yield int(source_id), str(path), str(root)
-        last = int(rows[-1][0])
 
 
 def list_sources(session: Session, *, status: str | None = None) -> list[Source]:

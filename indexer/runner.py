@@ -344,12 +344,13 @@ def _delete_missing(settings: Settings, db: Database, roots: list[Path]) -> int:
     return len(gone)
 
 
-def _regroup_duplicates(db: Database) -> int:
+def _regroup_duplicates(db: Database, *, from_scratch: bool = False) -> int:
     """Group the shots stored without a near-duplicate group (new ones, and the rest of groups that lost a
-    shot) with what they link to; returns how many shots changed group."""
+    shot) with what they link to, or every shot ``from_scratch``; returns how many shots changed group."""
     with transaction(db.sessions) as session:
         stored = shot_hashes(session)
-        changes = regroup_near_duplicates(stored.ids, stored.hashes, stored.groups, stored.grouped)
+        grouped = stored.grouped & (not from_scratch)
+        changes = regroup_near_duplicates(stored.ids, stored.hashes, stored.groups, grouped)
         if changes:
             set_duplicate_groups(session, changes)
             bump_revision(session)
@@ -374,10 +375,11 @@ def finish_index(
     retrain: bool = False,
 ) -> None:
     """After every file is stored: remove deleted files, regroup near-duplicates, prune keyframes and
-    bring each channel's FAISS index up to date once (published atomically; ``retrain`` builds it anew).
-    Idempotent: safe to run again."""
+    bring each channel's FAISS index up to date once (published atomically). ``retrain`` recomputes the
+    derived data from scratch: every near-duplicate group and each index built anew. Idempotent: safe to
+    run again."""
     report.deleted = _delete_missing(settings, db, roots)
-    _regroup_duplicates(db)
+    _regroup_duplicates(db, from_scratch=retrain)
     _prune_keyframes(db, keyframes)
     report.channels = sync_vector_indexes(
         db.sessions,

@@ -24,7 +24,8 @@ def index_command(
     full: Annotated[
         bool,
         typer.Option(
-            "--full", help="Re-analyse unchanged files too and build the vector indexes anew (retrain)."
+            "--full",
+            help="Re-analyse unchanged files too, regroup near-duplicates and build the vector indexes anew.",
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,

@@ -1,4 +1,6 @@
-"""the library revision that wrote each embedding (vector indexes are updated, not rebuilt, each run)
+"""the library revision that wrote each embedding; near-duplicate groups recomputed once
+
+(vector indexes and near-duplicate groups are updated, not rebuilt, each run)
 
 Revision ID: 0006_embedding_revision
 Revises: 0005_index_tasks
@@ -32,6 +34,10 @@ def upgrade() -> None:
             ["channel", "model_id", "revision", "shot_id"],
             unique=False,
         )
+
+    # Near-duplicate groups are now kept up to date around changes only; grouping every shot once more
+    # after the upgrade makes sure no group left by an interrupted earlier run stays stale.
+    op.execute("UPDATE shots SET duplicate_group = NULL")
 
 
 def downgrade() -> None:

@@ -254,14 +254,15 @@ def build_faiss_index(
     *,
     exact_max_vectors: int,
     calibration: CalibrationSettings,
+    ids: NDArray[np.int64] | None = None,
 ) -> tuple[BuiltIndex, NDArray[np.int64]]:
     """A new index of every vector in ``source``: exact up to ``exact_max_vectors`` vectors, IVF-SQ8 above.
 
     The index kind and list count follow the ids listed first; the index holds what the batches yield
     (a vector written meanwhile may be in it or not; the next update settles it). Returns the index and
-    the sorted ids it holds.
+    the sorted ids it holds. ``ids`` is ``source.ids()`` when the caller has read it already.
     """
-    ids = source.ids()
+    ids = source.ids() if ids is None else ids
     added: list[NDArray[np.int64]] = []
     if len(ids) <= exact_max_vectors:
         built = _build_exact(source, dim, metric, added)

@@ -122,7 +122,8 @@ def _update_in_place(
         # stamps its revision, but an index that misses vectors must not be published, so add them.
         log.warning("%d vectors were missing from the last index version; adding them", len(missing))
         found, vectors = source.vectors_of(missing)
-        index.add_with_ids(vectors, found)
+        if len(found):
+            index.add_with_ids(vectors, found)
         held = np.union1d(held, found)
         added_ids = np.concatenate([added_ids, found])
     if int(index.ntotal) != len(held):
@@ -172,6 +173,7 @@ def refresh_vector_index(
             metric,
             exact_max_vectors=exact_max_vectors,
             calibration=CalibrationSettings(target_recall=target_recall),
+            ids=ids,
         )
         manifest = publish(
             index=built.index,

@@ -68,6 +68,11 @@ def _search(root: Path, queries: NDArray[np.float32], k: int = 10):
     return index.search(queries, k)
 
 
+def _live_version_dir(root: Path) -> Path:
+    """The folder of the published version readers load."""
+    return load_vector_index(root, channel="text", expected_model_id=MODEL, expected_dim=DIM).path
+
+
 def _changed_library(
     source: StampedVectors, revision: int, rng: np.random.Generator
 ) -> dict[str, NDArray[np.int64]]:
@@ -95,7 +100,7 @@ def test_exact_index_update_reads_only_the_changes_and_equals_a_new_build(tmp_pa
     assert (second.update, second.added, second.removed) == ("incremental", 55, 40)
     assert source.batched_reads == 55 and source.single_reads == 0  # the 55 written at revision 2
     assert second.manifest.count == len(source.rows) == 1200 - 15 + 30
-    assert np.array_equal(np.load(read_manifest_dir(tmp_path / "live") / IDS_FILE), source.ids())
+    assert np.array_equal(np.load(_live_version_dir(tmp_path / "live") / IDS_FILE), source.ids())
 
     rebuilt = _refresh(tmp_path / "anew", source, 2)
     assert rebuilt.update == "full"
@@ -108,11 +113,6 @@ def test_exact_index_update_reads_only_the_changes_and_equals_a_new_build(tmp_pa
         tmp_path / "live", np.stack([source.rows[int(i)][0] for i in changes["changed"]]), 1
     )
     assert np.array_equal(found[:, 0], changes["changed"])  # the new vector, not the old, is indexed
-
-
-def read_manifest_dir(root: Path) -> Path:
-    index = load_vector_index(root, channel="text", expected_model_id=MODEL, expected_dim=DIM)
-    return index.path
 
 
 def test_ivf_index_update_keeps_lists_and_nprobe_and_serves_the_changes(tmp_path: Path) -> None:
@@ -149,10 +149,10 @@ def test_nothing_written_publishes_the_same_files_under_the_new_revision(tmp_pat
     source = StampedVectors()
     source.write(np.arange(500, dtype=np.int64), clustered_unit_vectors(500, DIM, 5, seed=4), 1)
     first = _refresh(tmp_path, source, 1)
-    before = read_manifest_dir(tmp_path)
+    before = _live_version_dir(tmp_path)
     source.reset_counts()
     second = _refresh(tmp_path, source, 5)  # the revision moved for another channel's vectors
-    after = read_manifest_dir(tmp_path)
+    after = _live_version_dir(tmp_path)
     assert (second.update, second.manifest.revision, second.manifest.count) == ("unchanged", 5, 500)
     assert source.batched_reads == 0
     assert after != before and (after / INDEX_FILE).read_bytes() == (before / INDEX_FILE).read_bytes()
@@ -186,7 +186,7 @@ def test_a_full_build_happens_when_the_last_version_cannot_be_updated(
         more = np.arange(3000, 15000, dtype=np.int64)
         source.write(more, clustered_unit_vectors(len(more), DIM, 20, seed=6), 2)
     elif change == "no id list":
-        (read_manifest_dir(tmp_path) / IDS_FILE).unlink()
+        (_live_version_dir(tmp_path) / IDS_FILE).unlink()
     result = refresh_vector_index(
         tmp_path, channel="text", source=source, model_id=model, dim=DIM, revision=2, **options
     )

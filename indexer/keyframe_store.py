@@ -109,7 +109,7 @@ class KeyframeStore:
         return ids
 
     def prune(self, keep_ids: NDArray[np.int64]) -> int:
-        """Delete keyframes whose shot id is not in the sorted ``keep_ids``; return how many were deleted.
+        """Delete keyframes whose shot id is not in ``keep_ids``; return how many were deleted.
 
         Also removes stale temporary files from crashed writes. Files that do not look like keyframes
         are left alone; fan-out folders are kept (a concurrent save may be about to use them).
@@ -127,7 +127,7 @@ class KeyframeStore:
                         if now - entry.stat().st_mtime > STALE_TEMP_AGE_S:
                             entry.unlink()
             found = np.array([shot_id for shot_id, _ in keyframes], dtype=np.int64)
-            for (_shot_id, entry), kept in zip(keyframes, _members(found, keep_ids), strict=True):
+            for (_shot_id, entry), kept in zip(keyframes, np.isin(found, keep_ids), strict=True):
                 if not kept:
                     with contextlib.suppress(FileNotFoundError):
                         entry.unlink()
@@ -138,11 +138,3 @@ class KeyframeStore:
         if not self.root.is_dir():
             return []
         return sorted(p for p in self.root.iterdir() if p.is_dir() and _FANOUT_NAME.match(p.name))
-
-
-def _members(values: NDArray[np.int64], sorted_ids: NDArray[np.int64]) -> NDArray[np.bool_]:
-    """Whether each of ``values`` is in ``sorted_ids`` (binary search, no set of Python ints)."""
-    if not len(sorted_ids):
-        return np.zeros(len(values), dtype=bool)
-    positions = np.minimum(np.searchsorted(sorted_ids, values), len(sorted_ids) - 1)
-    return np.asarray(sorted_ids[positions] == values)

@@ -117,16 +117,13 @@ def regroup_near_duplicates(
             linked[other] = True
         touched = np.unique(groups[linked & grouped])
         members = ~grouped | np.isin(groups, touched) & grouped
+    member_ids = ids[members].tolist()
     regrouped = group_near_duplicates(
-        dict(zip(ids[members].tolist(), hashes[members].tolist(), strict=True)), max_distance
+        dict(zip(member_ids, hashes[members].tolist(), strict=True)), max_distance
     )
-    current = dict(zip(ids[members].tolist(), groups[members].tolist(), strict=True))
-    flags = dict(zip(ids[members].tolist(), grouped[members].tolist(), strict=True))
-    return {
-        shot_id: group
-        for shot_id, group in regrouped.items()
-        if not flags[shot_id] or current[shot_id] != group
-    }
+    new = np.array([regrouped[shot_id] for shot_id in member_ids], dtype=np.int64)
+    changed = ~grouped[members] | (groups[members] != new)
+    return dict(zip(ids[members][changed].tolist(), new[changed].tolist(), strict=True))
 
 
 def _linked_pairs(

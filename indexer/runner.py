@@ -1,9 +1,9 @@
 """The index run: discover files, skip unchanged ones, analyse the rest in parallel, store, sync FAISS.
 
 Safe to interrupt at any moment (even SIGKILL): each file's source, shots and vectors are written in one
-transaction, keyframe files are written atomically before it, and the FAISS indexes are rebuilt from the
-database whenever their library revision is behind — so a second run finishes the job with no duplicate or
-lost shots.
+transaction, keyframe files are written atomically before it, and the FAISS indexes are brought up to
+date from the database whenever their library revision is behind — so a second run finishes the job with
+no duplicate or lost shots.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Keep the FAISS indexes in step with the database: backfill missing vectors, rebuild stale indexes.
+"""Keep the FAISS indexes in step with the database: backfill missing vectors, update stale indexes.
 
 The database is the source of truth. An index is brought up to date when its manifest's library revision
 or model differs from the database's, so an index run killed at any moment is repaired by the next one;

@@ -26,6 +26,7 @@ from montage.search.vector_build import (
     METRICS,
     ArrayVectorSource,
     CalibrationSettings,
+    VectorSource,
     build_faiss_index,
     index_type_of,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "IndexManifest",
     "PublishedIndex",
     "VectorIndex",
+    "build_and_publish",
     "build_vector_index",
     "load_vector_index",
     "publish_index",
@@ -137,12 +139,43 @@ def build_vector_index(
     if exact_max_vectors < 1 or keep_versions < 1:
         raise ValueError("exact_max_vectors and keep_versions must be at least 1")
     id_array, matrix = _checked_inputs(ids, vectors, metric)
-    built, held = build_faiss_index(
+    return build_and_publish(
+        root,
         ArrayVectorSource(id_array, matrix),
-        int(matrix.shape[1]),
+        channel=channel,
+        model_id=model_id,
+        dim=int(matrix.shape[1]),
+        metric=metric,
+        revision=revision,
+        exact_max_vectors=exact_max_vectors,
+        target_recall=target_recall,
+        keep_versions=keep_versions,
+    )
+
+
+def build_and_publish(
+    root: Path,
+    source: VectorSource,
+    *,
+    channel: str,
+    model_id: str,
+    dim: int,
+    metric: str,
+    revision: int,
+    exact_max_vectors: int,
+    target_recall: float,
+    keep_versions: int = KEEP_VERSIONS,
+    ids: NDArray[np.int64] | None = None,
+) -> IndexManifest:
+    """Build the ``channel`` index anew from every vector of ``source`` and publish it as a ``full``
+    version (``ids``: ``source.ids()`` when the caller has read it already)."""
+    built, held = build_faiss_index(
+        source,
+        dim,
         metric,
         exact_max_vectors=exact_max_vectors,
         calibration=CalibrationSettings(target_recall=target_recall),
+        ids=ids,
     )
     return publish_index(
         root,

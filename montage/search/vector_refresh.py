@@ -30,15 +30,14 @@ from numpy.typing import NDArray
 from montage.search.vector_build import (
     EXACT_INDEX_TYPE,
     Batch,
-    CalibrationSettings,
     VectorSource,
-    build_faiss_index,
     choose_nlist,
 )
 from montage.search.vector_index import (
     KEEP_VERSIONS,
     IndexManifest,
     PublishedIndex,
+    build_and_publish,
     publish_index,
     published_index,
 )
@@ -50,14 +49,18 @@ RETRAIN_FACTOR = 2.0
 
 @dataclass(frozen=True)
 class IndexRefresh:
-    """What one refresh did: ``update`` is ``full``, ``incremental`` or ``unchanged`` (as in the manifest);
-    ``reason`` says why a full build was needed."""
+    """What one refresh did: the published manifest, how many vectors were added and removed, and
+    ``reason``, why a full build was needed (empty otherwise)."""
 
     manifest: IndexManifest
-    update: str
     added: int
     removed: int
     reason: str
+
+    @property
+    def update(self) -> str:
+        """``full``, ``incremental`` or ``unchanged``, as the manifest says."""
+        return self.manifest.update
 
 
 def _full_build_reason(
@@ -167,24 +170,21 @@ def refresh_vector_index(
         keep_versions=keep_versions,
     )
     if reason is not None:
-        built, held = build_faiss_index(
+        manifest = build_and_publish(
+            root,
             source,
-            dim,
-            metric,
+            channel=channel,
+            model_id=model_id,
+            dim=dim,
+            metric=metric,
+            revision=revision,
             exact_max_vectors=exact_max_vectors,
-            calibration=CalibrationSettings(target_recall=target_recall),
+            target_recall=target_recall,
+            keep_versions=keep_versions,
             ids=ids,
         )
-        manifest = publish(
-            index=built.index,
-            ids=held,
-            nprobe=built.nprobe,
-            calibration_recall=built.calibration_recall,
-            update="full",
-            trained_count=len(held),
-        )
         log.info("built the %s index anew (%s): %d vectors", channel, reason, manifest.count)
-        return IndexRefresh(manifest, "full", len(held), 0, reason)
+        return IndexRefresh(manifest, manifest.count, 0, reason)
     assert last is not None
     written = iter(source.batches(written_after=last.manifest.revision))
     first = next(written, None)
@@ -198,7 +198,7 @@ def refresh_vector_index(
             trained_count=last.manifest.trained_count,
             same_files_as=last.folder,
         )
-        return IndexRefresh(manifest, "unchanged", 0, 0, "")
+        return IndexRefresh(manifest, 0, 0, "")
     batches = written if first is None else itertools.chain([first], written)
     index, held, added, removed = _update_in_place(last, ids, batches, source)
     manifest = publish(
@@ -210,4 +210,4 @@ def refresh_vector_index(
         trained_count=last.manifest.trained_count,
     )
     log.info("updated the %s index: +%d −%d → %d vectors", channel, added, removed, manifest.count)
-    return IndexRefresh(manifest, "incremental", added, removed, "")
+    return IndexRefresh(manifest, added, removed, "")

@@ -17,7 +17,8 @@ from api.jobs.runtime import WorkerRuntime
 
 
 def run_reindex_job(runtime: WorkerRuntime, claim: Claim, reporter: JobReporter) -> HandlerOutcome:
-    """Index the payload's folders; the FAISS indexes are rebuilt once at the end and swapped atomically.
+    """Index the payload's folders; the FAISS indexes are brought up to date once at the end and swapped
+    atomically.
 
     In the process pool, a cancel or the worker process shutting down stops the run within about a second
     and terminates its analysis processes; files indexed so far stay, so the next run (a retry) resumes.

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from montage.errors import MediaError
-from montage.text.scripts import is_cjk_text
+from montage.text.scripts import has_cjk
 
 _KNOWN_LATIN = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -45,11 +45,12 @@ def _font_for(cjk: bool) -> Path | None:
 
 
 def font_for_text(text: str) -> Path:
-    """A font file that can draw ``text``: a CJK font for CJK text when one is installed, else DejaVu Sans.
+    """A font file that can draw ``text``: a CJK font when the text has any CJK character and one is
+    installed (CJK fonts carry Latin letters too; DejaVu draws boxes for Han), else DejaVu Sans.
 
     Raises MediaError when no usable font file exists at all.
     """
-    path = _font_for(is_cjk_text(text)) or _font_for(False)
+    path = _font_for(has_cjk(text)) or _font_for(False)
     if path is None:
         raise MediaError("no font file found for on-screen text (install fonts-dejavu)", code="font_missing")
     return path

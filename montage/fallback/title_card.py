@@ -1,4 +1,9 @@
-"""The default fallback: a title card drawn by ffmpeg (gradient, drifting phrase, fades)."""
+"""The default fallback: a title card drawn by ffmpeg (gradient, drifting phrase that fades in and out).
+
+Only the phrase fades: the gradient cuts in and out like any shot, so a card never dips through black
+(ffmpeg's ``blackdetect`` finds no black frame at its edges) and, with the gradient turning and the phrase
+drifting, never holds a frozen frame either.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +24,20 @@ def _options(pairs: dict[str, str | float | int]) -> str:
     return ":".join(f"{key}={escape_option_value(str(value))}" for key, value in pairs.items())
 
 
+def text_alpha(fade_s: float, duration_s: float, *, fade_out: bool = True) -> str:
+    """A ``drawtext`` alpha expression: the text fades in over ``fade_s``, and out over the last
+    ``fade_s`` of ``duration_s`` when ``fade_out``; "1" when there is no fade."""
+    if fade_s <= 0:
+        return "1"
+    rising = f"t/{fade_s:.4f}"
+    if not fade_out:
+        return f"min(1,max(0,{rising}))"
+    return f"min(1,max(0,min({rising},({duration_s:.4f}-t)/{fade_s:.4f})))"
+
+
 class TitleCardGenerator:
-    """Draws the phrase centred on a soft two-colour gradient that slowly turns; the text drifts sideways.
+    """Draws the phrase centred on a soft two-colour gradient that slowly turns; the text drifts sideways
+    and fades in and out (the background does not: no dip to black).
 
     Usable inline (``lavfi_source``: the renderer draws the card in its own pass) or alone (``generate``).
     """
@@ -77,6 +94,7 @@ class TitleCardGenerator:
                         "textfile": str(text_file),
                         "fontsize": size,
                         "fontcolor": o.text_color,
+                        "alpha": text_alpha(fade, duration_s),
                         "shadowcolor": "black@0.35",
                         "shadowx": 2,
                         "shadowy": 2,
@@ -85,9 +103,6 @@ class TitleCardGenerator:
                     }
                 )
             )
-        if fade > 0:
-            filters.append(f"fade=t=in:st=0:d={fade:.3f}")
-            filters.append(f"fade=t=out:st={max(duration_s - fade, 0):.3f}:d={fade:.3f}")
         filters += ["format=yuv420p", "setsar=1"]
         return ",".join(filters)
 

@@ -51,7 +51,11 @@ class RenderOptions(BaseModel):
     duck_ratio: float = Field(default=8.0, ge=1, le=20, description="How hard speech pushes the music down.")
     end_card: bool = Field(default=True, description="Append a card crediting the footage.")
     end_card_s: float = Field(default=4.0, gt=0, le=30, description="Length of the end card.")
-    end_card_color: str = Field(default="0x111820", description="Background of the end card.")
+    end_card_color: str = Field(
+        default="0x1c2a3f",
+        description="Background of the end card (the title cards' darker colour; keep it above ffmpeg "
+        "blackdetect's 10 % luma so the credits do not read as black frames).",
+    )
     fallback: FallbackOptions = Field(default_factory=FallbackOptions)
     processes: int = Field(
         default=0,

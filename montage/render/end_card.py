@@ -1,4 +1,8 @@
-"""The end card: who made the footage and under which licence, drawn by ffmpeg on a plain background."""
+"""The end card: who made the footage and under which licence, drawn by ffmpeg on a plain background.
+
+The background is never near black and the credits fade in and drift slowly sideways, so ffmpeg's
+``blackdetect`` and ``freezedetect`` find neither black nor frozen frames at the end of a video.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from montage.fallback.fonts import font_for_text
+from montage.fallback.title_card import text_alpha
 from montage.render.graph import Filter, f
 from montage.timeline.model import Credit
 from montage.timeline.subtitle_lines import wrap_text
 
 MAX_CREDIT_LINES = 12
+DRIFT_RATIO = 0.02
+"""How far the credits drift sideways over the card, as a share of the width (keeps the card moving)."""
 
 
 def credit_lines(credits: Sequence[Credit], *, cells: float) -> list[str]:
@@ -47,6 +54,8 @@ def end_card_source(
     font = font_for_text(" ".join(lines))
     line_height = round(size * 1.45)
     top = (height - line_height * len(lines)) / 2
+    drift = DRIFT_RATIO * width
+    alpha = text_alpha(min(0.5, duration_s / 4), duration_s, fade_out=False)
     work_dir.mkdir(parents=True, exist_ok=True)
     filters: list[Filter] = [f("color", c=color, s=f"{width}x{height}", r=f"{fps:g}", d=round(duration_s, 6))]
     for i, line in enumerate(lines):
@@ -60,10 +69,10 @@ def end_card_source(
                 textfile=str(text_file),
                 fontsize=round(size * 1.25) if i == 0 else size,
                 fontcolor="0xe8e6e1" if i else "white",
-                x="(w-text_w)/2",
+                alpha=alpha,
+                x=f"(w-text_w)/2+{drift:.2f}*(t/{max(duration_s, 1e-3):.4f}-0.5)",
                 y=f"{top + i * line_height:.1f}",
             )
         )
-    fade = min(0.5, duration_s / 4)
-    filters += [f("fade", t="in", st=0, d=fade), f("format", pix_fmts="yuv420p"), f("setsar", sar=1)]
+    filters += [f("format", pix_fmts="yuv420p"), f("setsar", sar=1)]
     return ",".join(item.to_string() for item in filters)

@@ -88,3 +88,8 @@ def is_cjk_text(text: str) -> bool:
     if not chars:
         return False
     return sum(1 for c in chars if _CJK.fullmatch(c)) * 3 >= len(chars)
+
+
+def has_cjk(text: str) -> bool:
+    """True when any character of ``text`` is CJK (it needs a CJK font to be drawn, whatever the rest)."""
+    return _CJK.search(text) is not None

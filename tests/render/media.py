@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -163,3 +164,29 @@ def audio_mono(path: Path, rate: int = 16000) -> NDArray[np.float32]:
         check=True,
     )
     return np.frombuffer(done.stdout, dtype=np.float32)
+
+
+def black_and_frozen(path: Path, *, freeze_s: float = 1.0) -> tuple[list[float], list[float]]:
+    """Where ffmpeg's ``blackdetect`` (any black frame: its default 10 % luma on 98 % of the pixels) and
+    ``freezedetect`` (−60 dB for at least ``freeze_s``) find black and frozen stretches: their start
+    times in seconds."""
+    done = subprocess.run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-i",
+            str(path),
+            "-vf",
+            f"blackdetect=d=0:pix_th=0.10,freezedetect=n=-60dB:d={freeze_s}",
+            "-an",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    black = [float(m) for m in re.findall(r"black_start:\s*([0-9.]+)", done.stderr)]
+    frozen = [float(m) for m in re.findall(r"freeze_start:\s*([0-9.]+)", done.stderr)]
+    return black, frozen

@@ -9,13 +9,14 @@ import pytest
 
 from montage.errors import InputError, ModelUnavailableError
 from montage.fallback.diffusers_generator import DiffusersGenerator
+from montage.fallback.fonts import font_for_text, has_cjk_font
 from montage.fallback.select import fallback_generator
 from montage.fallback.title_card import TitleCardGenerator
 from montage.options.fallback import FallbackOptions
 from montage.options.render import RenderOptions
 from montage.render.render_timeline import render_timeline
 
-from .media import duration_of, frame_rgb, make_tone, probe
+from .media import black_and_frozen, duration_of, frame_rgb, make_tone, probe
 from .single_shot import one_shot_timeline
 
 
@@ -31,7 +32,17 @@ def test_title_card_has_size_length_and_visible_text(tmp_path: Path) -> None:
     assert bright.sum() > 100
     assert 50 < rows.mean() < 130 and 100 < cols.mean() < 220  # centred
     assert middle[5:20, 5:40].astype(float).mean() < 120  # the background is dark-ish, not white
-    assert frame_rgb(out, 0.0).astype(float).mean() < middle.astype(float).mean()  # fades in from black
+    first = frame_rgb(out, 0.0)
+    assert (first.min(axis=2) > 200).sum() < bright.sum() / 10  # the phrase fades in...
+    assert first.astype(float).mean() > 30  # ...over the gradient, not from black
+    assert black_and_frozen(out, freeze_s=0.5) == ([], [])
+
+
+def test_a_mixed_chinese_and_latin_phrase_is_drawn_with_a_cjk_font() -> None:
+    if not has_cjk_font():
+        pytest.skip("no CJK font installed (fonts-noto-cjk)")
+    assert font_for_text("停车场 parking lot") == font_for_text("停车场")
+    assert font_for_text("Flood barriers close") != font_for_text("停车场")
 
 
 def test_title_card_with_chinese_text_still_renders(tmp_path: Path) -> None:

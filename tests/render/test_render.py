@@ -16,7 +16,7 @@ from montage.render.render_timeline import render_timeline
 from montage.timeline.model import ShotUse
 
 from .conftest import Library, make_timeline
-from .media import duration_of, frame_rgb, make_tone, probe
+from .media import black_and_frozen, duration_of, frame_rgb, make_tone, probe
 
 FRAME = 1 / 30
 
@@ -94,8 +94,12 @@ def test_720p_with_subtitles_music_crossfades_and_end_card(library: Library, tmp
     assert abs(float(streams["audio"]["duration"]) - expected) <= 2 * FRAME
     assert result.duration_s == pytest.approx(expected, abs=1e-6)
     end_card = frame_rgb(out, expected - 0.5)
-    assert end_card.mean() < 60  # dark card...
+    assert 30 < end_card.mean() < 60  # dark card, not black...
     assert (end_card.max(axis=2) > 200).sum() > 200  # ...with light credit text
+    black, frozen = black_and_frozen(out)
+    assert black == []  # no dip to black, and the end card is not black
+    assert [at for at in frozen if at > timeline.duration_s - 1.0] == []  # nor a still picture
+    # (the static test patterns, smptebars and rgbtestsrc, are frozen footage of their own)
 
 
 def test_burned_subtitles_show_at_the_bottom(library: Library, tmp_path: Path) -> None:
@@ -130,6 +134,8 @@ def test_fallback_segment_is_rendered_as_a_title_card(library: Library, tmp_path
     shot_frame = frame_rgb(out, timeline.segments[0].start_s + 0.5).astype(int)
     assert np.abs(rendered - alone).mean() < 6  # the same card (up to encoding)
     assert np.abs(rendered - shot_frame).mean() > 30  # and not footage
+    black, _ = black_and_frozen(out)
+    assert black == []  # cut to and from the card, never through black
 
 
 def test_failure_leaves_no_partial_output(library: Library, tmp_path: Path) -> None:

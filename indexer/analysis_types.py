@@ -84,6 +84,8 @@ class ShotAnalysis:
     keyframe_time_s: float | None
     quality: ShotQuality
     phash: int
+    activity: tuple[float, ...] = ()
+    """Mean motion per ``ACTIVITY_STEP_S`` of the shot (``montage.media.shot_activity``)."""
 
     @property
     def duration_s(self) -> float:

@@ -43,6 +43,7 @@ from indexer.analysis.timing import timestamps_are_variable
 from indexer.analysis_types import AnalysisOptions, ShotAnalysis, VideoAnalysis
 from montage.errors import MediaError
 from montage.media.info import MediaInfo
+from montage.media.shot_activity import activity_profile
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,7 @@ def _shot(ordinal: int, start: int, end: int, end_s: float, frames: _Frames) -> 
         motion=float(motion.mean()) if motion.size else 0.0,
         duration_s=end_s - start_s,
     )
+    activity = activity_profile(np.asarray(frames.times[start + 1 : end]), motion, start_s, end_s)
     winner = best_candidate(pool.in_range(start, end))
     keyframe = winner.image() if winner is not None else None
     end_frame = frames.numbers[end] if end < len(frames.numbers) else frames.numbers[-1] + 1
@@ -223,6 +225,7 @@ def _shot(ordinal: int, start: int, end: int, end_s: float, frames: _Frames) -> 
         keyframe_time_s=None if winner is None else round(winner.time_s, 6),
         quality=quality,
         phash=phash64(keyframe) if keyframe is not None else 0,
+        activity=activity,
     )
 
 

@@ -53,6 +53,7 @@ class ShotResult:
     motion: float
     quality: float
     phash: int
+    activity: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ def process_file(job: FileJob, *, offer_to: KeyframeQueue | None = None) -> File
             motion=shot.quality.motion,
             quality=shot.quality.score,
             phash=shot.phash,
+            activity=shot.activity,
         )
         for i, shot in enumerate(analysis.shots)
     ]

@@ -16,6 +16,7 @@ from montage.db.models import Shot, Source
 from montage.db.repositories.library_state import bump_revision
 from montage.db.repositories.shots import put_embeddings, release_duplicate_groups
 from montage.db.repositories.sources import source_by_path
+from montage.media.shot_activity import encode_activity
 
 
 def shot_ids_for(outcome: FileOutcome) -> list[int]:
@@ -119,6 +120,7 @@ def write_indexed(
             brightness=shot.brightness,
             black_fraction=shot.black_fraction,
             motion=shot.motion,
+            activity=encode_activity(shot.activity) if shot.activity else None,
             quality=shot.quality,
             phash=_signed64(shot.phash),
             text=text.shot_text(shot.start_s, shot.end_s),

@@ -72,6 +72,13 @@ class AlignmentOptions(BaseModel):
         le=1,
         description="A shot whose named part reaches this is the shot of a thing the sentence names.",
     )
+    activity_gain: float | None = Field(
+        default=1.0,
+        ge=0,
+        description="A piece moves from the start of its free footage to where the picture changes more "
+        "when its mean motion (luma levels per frame at analysis size; static camera noise ~0.1-0.3, a "
+        "moving subject 1-10) is at least this much higher there. None = always from the start.",
+    )
     max_speed_change: float = Field(
         default=0.15,
         ge=0,

@@ -24,6 +24,7 @@ def candidate_shot(facts: ShotFacts, score: float, scores: dict[str, float | Non
         source_cut_points_s=facts.source_cut_points_s,
         license=facts.license,
         attribution=facts.attribution,
+        activity=facts.activity,
     )
 
 

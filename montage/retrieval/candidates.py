@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from montage.db.models import Shot
 from montage.db.repositories.shots import shots_by_ids, vectors_for
 from montage.embedding.protocol import TextEmbedder
+from montage.media.shot_activity import decode_activity
 from montage.relevance.tokenizer import tokenize
 from montage.retrieval.bm25 import KeywordIndex
 from montage.retrieval.keyword_library import library_keyword_index
@@ -50,6 +51,8 @@ class ShotFacts:
     duplicate_group: int | None
     keyframe_path: str | None
     source_cut_points_s: tuple[float, ...]
+    activity: tuple[float, ...] = ()
+    """Motion per half second of the shot (``montage.media.shot_activity``; empty when not measured)."""
 
     @property
     def duration_s(self) -> float:
@@ -90,6 +93,7 @@ def _facts(shot: Shot, cuts: dict[int, tuple[float, ...]]) -> ShotFacts:
         duplicate_group=shot.duplicate_group,
         keyframe_path=shot.keyframe_path,
         source_cut_points_s=cuts.get(source.id, ()),
+        activity=decode_activity(shot.activity),
     )
 
 

@@ -30,7 +30,7 @@ from montage.timeline.frame_grid import snap_to_frame
 from montage.timeline.model import Fill
 from montage.timeline.plan_inputs import CandidateShot, Slot
 from montage.timeline.segmenting import SentenceSpan, merge_short_spans, sentence_spans
-from montage.timeline.shot_window import clean_ranges
+from montage.timeline.shot_window import active_start, clean_ranges
 
 _EPS = 1e-6
 _NAMED_REASON = "its tags or title match a thing the sentence names, shown in the order named"
@@ -564,7 +564,43 @@ def plan_cut(
                 else "the relevant footage is shorter than the sentence"
             )
         previous = group
+    _slide_to_action(groups, ledger, options)
     return groups, warnings
+
+
+def _slide_to_action(groups: Sequence[GroupPlan], ledger: _Ledger, options: AlignmentOptions) -> None:
+    """Once every piece is placed, move each take within the free footage around it to where the picture
+    changes clearly more (:func:`active_start`): a car driving in rather than the empty car park before it.
+
+    Only what no other piece uses is reached, so the plan keeps every shot, length and hold it had; a
+    take that another piece continues on screen (its shot run on under the next sentence, or started
+    early under the one before) stays where it is.
+    """
+    continued = {(g.held_in.shot.source_id, g.held_in.in_s) for g in groups if g.held_in is not None}
+    led_into = {(g.lead_out.shot.source_id, g.lead_out.out_s) for g in groups if g.lead_out is not None}
+    for group in groups:
+        for take in group.takes:
+            source_id = take.shot.source_id
+            if (take.in_s, take.out_s) not in ledger.used.get(source_id, []) or any(
+                key[0] == source_id and abs(key[1] - point) < 1e-4
+                for key, point in [*((k, take.out_s) for k in continued), *((k, take.in_s) for k in led_into)]
+            ):
+                continue
+            ledger.release(source_id, take.in_s, take.out_s)
+            around = next(
+                (
+                    (low, high)
+                    for low, high in ledger.free_ranges(take.shot, options)
+                    if low - 1e-6 <= take.in_s and take.out_s <= high + 1e-6
+                ),
+                None,
+            )
+            if around is not None:
+                start = active_start(
+                    take.shot, *around, take.source_s, options, default=take.in_s, min_piece_s=0.0
+                )
+                take.in_s = round(start, 6)
+            ledger.add(take.shot.source_id, take.in_s, take.out_s)
 
 
 def _one_take(

@@ -50,6 +50,9 @@ class CandidateShot:
     license: str = ""
     attribution: str = ""
     source_fps: float | None = None
+    activity: tuple[float, ...] = ()
+    """Motion per ``ACTIVITY_STEP_S`` from ``shot_start_s`` (``montage.media.shot_activity``); empty when
+    not measured: pieces then start where the free footage starts."""
 
     @property
     def duration_s(self) -> float:

@@ -13,6 +13,9 @@ SOURCES = {
     "red": "color=c=red:size=320x180:rate=25",
     "blue": "color=c=0x2040c0:size=320x180:rate=25",
     "noise": "cellauto=size=320x180:rate=25:rule=110",
+    # an empty grey frame that a large white box crosses from 5 s on (one shot: no cut where it enters)
+    "arrival": "color=c=gray:size=320x180:rate=25[ground];color=c=white:size=120x120:rate=25[box];"
+    "[ground][box]overlay=x='if(lt(t,5),-130,(t-5)*120-20)':y=30",
 }
 
 

@@ -248,3 +248,47 @@ def test_a_second_clip_is_shown_closer_to_the_best_when_its_home_is_the_sentence
     first = [s for s in result.segments if s.sentence_index == 0]
     assert [s.shot.shot_id if s.shot else None for s in first] == [1, None]
     assert all(s.shot is None or s.shot.shot_id != 3 for s in first)
+
+
+def _with_activity(base: CandidateShot, profile: tuple[float, ...]) -> CandidateShot:
+    return CandidateShot(**{**base.__dict__, "activity": profile})
+
+
+def test_a_piece_moves_to_where_the_picture_changes() -> None:
+    """A 10 s shot of an empty car park where a car drives through from 6 s to 8 s: a 2 s sentence shows
+    the car, not the empty lot at the start of the free footage."""
+    profile = (0.2,) * 12 + (6.0,) * 4 + (0.2,) * 4  # 0.5 s steps
+    slots = slots_from_durations([2.0])
+    moved = align(slots, {0: [_with_activity(shot(1, 1, 0.9), profile)]}, OPTIONS).segments[0].shot
+    assert moved is not None and moved.in_s >= 6.0 - 1e-6 and moved.out_s <= 8.0 + 1e-6
+    plain = align(slots, {0: [shot(1, 1, 0.9)]}, OPTIONS).segments[0].shot
+    assert plain is not None and plain.in_s < 1.0  # without a profile: from the start, as before
+    still = align(slots, {0: [_with_activity(shot(1, 1, 0.9), (0.3,) * 20)]}, OPTIONS).segments[0].shot
+    assert still is not None and still.in_s == plain.in_s  # nothing clearly busier: stays
+    off = AlignmentOptions(min_score=0.4, activity_gain=None)
+    kept = align(slots, {0: [_with_activity(shot(1, 1, 0.9), profile)]}, off).segments[0].shot
+    assert kept is not None and kept.in_s == plain.in_s
+
+
+def test_moving_to_the_action_changes_no_choice_and_reuses_no_frame() -> None:
+    """Sliding happens after planning, into footage no other piece uses: the same shots, lengths and
+    fills as without profiles, and exact frames still never twice."""
+    slots = slots_from_durations([3.1, 7.4, 0.7, 2.2, 13.0, 1.0, 4.4], gap_s=0.25)
+    rng = random.Random(5)
+    long_shots = [
+        shot(i, i % 5, round(rng.uniform(0.45, 0.95), 3), start=20.0 * i, length=rng.uniform(6, 20))
+        for i in range(12)
+    ]
+    pool = {s: rng.sample(long_shots, 6) for s in range(len(slots))}
+    profiles = {
+        c.shot_id: tuple(round(rng.choice([0.2, 0.3, 4.0, 9.0]), 1) for _ in range(30))
+        for group in pool.values()
+        for c in group
+    }
+    busy = {k: [_with_activity(c, profiles[c.shot_id]) for c in group] for k, group in pool.items()}
+    plain, moved = align(slots, pool, OPTIONS).segments, align(slots, busy, OPTIONS).segments
+    _assert_no_frame_twice(moved)
+    assert [(s.start_s, s.end_s, s.fill, s.shot and s.shot.shot_id) for s in plain] == [
+        (s.start_s, s.end_s, s.fill, s.shot and s.shot.shot_id) for s in moved
+    ]
+    assert any(a.shot and b.shot and a.shot.in_s != b.shot.in_s for a, b in zip(plain, moved, strict=True))

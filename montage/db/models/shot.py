@@ -31,6 +31,9 @@ class Shot(Base):
     brightness: Mapped[float] = mapped_column(Float, default=0.0)
     black_fraction: Mapped[float] = mapped_column(Float, default=0.0)
     motion: Mapped[float] = mapped_column(Float, default=0.0)
+    activity: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """Motion per half second of the shot (``montage.media.shot_activity``); None for a shot analysed
+    before profiles were kept (`montage index --full` measures it)."""
     quality: Mapped[float] = mapped_column(Float, default=0.0)
     phash: Mapped[int | None] = mapped_column(BigInteger)
     duplicate_group: Mapped[int | None] = mapped_column(BigInteger, index=True)

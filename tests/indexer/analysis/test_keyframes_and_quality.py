@@ -107,3 +107,14 @@ def test_phash_tells_similar_from_different(three_shots_25: Path) -> None:
     assert hamming_distance(hashes[0], hashes[1]) > 12
     assert hamming_distance(hashes[1], hashes[2]) > 12
     assert phash64(Image.new("RGB", (64, 64), "black")) == 0
+
+
+def test_activity_profile_shows_where_the_picture_moves(tmp_path: Path) -> None:
+    """One shot: 2 s of still colour bars, then 2 s of a Mandelbrot zoom. The profile (motion per
+    half second, stored with the shot) is low over the bars and high over the zoom."""
+    path = make_clip(tmp_path / "still_then_moving.mp4", [Segment("bars", 50), Segment("mandel", 50)])
+    analysis = analyze_video(path, probe(path), AnalysisOptions(threshold=300.0))  # no cut: one shot
+    (shot,) = analysis.shots
+    assert len(shot.activity) == 8
+    still, moving = shot.activity[:4], shot.activity[5:]  # the step holding the join is left out
+    assert max(still) < 0.5 < 1.5 < min(moving), shot.activity

@@ -530,6 +530,7 @@ def plan_cut(
             deficit > _EPS
             and previous is not None
             and previous.card_s <= _EPS
+            and previous.lead_out is None
             and previous.takes
             and not _shows_named(group)
             and not _shows_named(previous)
@@ -539,12 +540,15 @@ def plan_cut(
                 held = Take(last.shot, last.out_s, 0.0, 0.0, "held", "", last.sentence_index)
                 limit = deficit if not group.takes else min(deficit, options.max_hold_in_s)
                 gained = _hold(held, limit, ledger, options)
-                if gained >= min(options.min_shot_s, deficit) - _EPS:
+                if gained >= options.min_shot_s - _EPS or (gained >= deficit - _EPS and not group.takes):
                     held.reason = (
                         f"the relevant shot of sentence {last.sentence_index + 1} runs on (new frames)"
                     )
                     group.held_in = held
                     deficit -= gained
+                elif gained >= deficit - _EPS:
+                    _extend_into(previous, group, held, ledger, options)
+                    deficit = 0.0
                 elif gained > 0:
                     ledger.used[last.shot.source_id].pop()
         if deficit > _EPS and position + 1 < len(groups):
@@ -601,6 +605,21 @@ def _slide_to_action(groups: Sequence[GroupPlan], ledger: _Ledger, options: Alig
                 )
                 take.in_s = round(start, 6)
             ledger.add(take.shot.source_id, take.in_s, take.out_s)
+
+
+def _extend_into(
+    previous: GroupPlan, group: GroupPlan, held: Take, ledger: _Ledger, options: AlignmentOptions
+) -> None:
+    """A run-on too short to be a shot of its own (a few frames) becomes part of the previous shot: its cut
+    moves that far into this sentence instead of leaving a flash segment between the two."""
+    last = previous.takes[-1]
+    ledger.used[last.shot.source_id].pop()  # the run-on's span, added last by _hold
+    ledger.release(last.shot.source_id, last.in_s, last.out_s)
+    last.source_s = round(last.source_s + held.source_s, 6)
+    last.output_s += held.output_s
+    ledger.add(last.shot.source_id, last.in_s, last.out_s)
+    moved = snap_to_frame(group.start_s + held.output_s, options.fps)
+    previous.end_s = group.start_s = moved
 
 
 def _one_take(

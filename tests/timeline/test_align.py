@@ -292,3 +292,19 @@ def test_moving_to_the_action_changes_no_choice_and_reuses_no_frame() -> None:
         (s.start_s, s.end_s, s.fill, s.shot and s.shot.shot_id) for s in moved
     ]
     assert any(a.shot and b.shot and a.shot.in_s != b.shot.in_s for a, b in zip(plain, moved, strict=True))
+
+
+def test_a_run_on_of_a_few_frames_extends_the_previous_shot_not_a_flash_segment() -> None:
+    """Sentence 2's clip, slowed to the limit, falls one frame short of its speech: the previous shot runs
+    on one frame longer (its cut moves into sentence 2) rather than flashing as a one-frame segment."""
+    slots = slots_from_durations([5.0, 4.0])
+    short_by_a_frame = (4.0 - 0.03) * 0.85 + 0.16  # + the edge margins
+    candidates = {0: [shot(1, 1, 0.9, length=20.0)], 1: [shot(2, 2, 0.9, length=short_by_a_frame)]}
+    segments = align(slots, candidates, OPTIONS).segments
+    assert [s.shot and s.shot.shot_id for s in segments] == [1, 2]
+    assert all(s.duration_s >= OPTIONS.min_shot_s for s in segments)
+    first = segments[0]
+    assert first.end_s == pytest.approx(5.0 + 1 / 30, abs=1e-6)
+    assert first.shot is not None and first.shot.speed == pytest.approx(1.0, abs=0.01)
+    _assert_tiles(segments, 9.0)
+    _assert_no_frame_twice(segments)

@@ -212,7 +212,7 @@ def make_video(
         ranked = {sentence.index: rows[i] for i, sentence in enumerate(script.sentences)}
         broll = rows[len(script.sentences)] if topic else []
         left_out_rows = rows[len(texts) - len(left_out) :]
-        story = story_footage_texts(ranked, pool, floor)
+        story = story_footage_texts(ranked, pool, floor, named_min=settings.alignment.named_min)
         if story:  # footage described like the footage the story's sentences show (B-roll only)
             like = gather_candidates(
                 db.sessions,

@@ -6,6 +6,10 @@ are compressed: a Chinese headline rarely clears the cross-script floor), but th
 clearly show is known after ranking, and shots described like that footage are in the same language as
 it. So each sentence's best candidate that clears the floor lends its shot text as a further B-roll
 query, ranked by the one ranking path and held to the same floor (same script, English to English here).
+
+Except the clip of a thing a sentence names (the sign for "thanks", a named person): footage described
+like it is other such things — other signs, other people — and under a sentence about something else a
+viewer would read them as what they show (a hand signing "no" under "the shop was renovated").
 """
 
 from __future__ import annotations
@@ -18,10 +22,14 @@ from montage.timeline.plan_inputs import CandidateShot
 
 
 def story_footage_texts(
-    ranked: Mapping[int, Sequence[CandidateShot]], pool: CandidatePool, floor: RelevanceFloor
+    ranked: Mapping[int, Sequence[CandidateShot]],
+    pool: CandidatePool,
+    floor: RelevanceFloor,
+    *,
+    named_min: float,
 ) -> list[str]:
-    """The shot texts of each sentence's best candidate when it clears the floor, one per source, in
-    sentence order."""
+    """The shot texts of each sentence's best candidate when it clears the floor and is not the clip of a
+    thing the sentence names (its ``named`` part below ``named_min``), one per source, in sentence order."""
     texts: list[str] = []
     sources: set[int] = set()
     for index in sorted(ranked):
@@ -32,6 +40,8 @@ def story_footage_texts(
         same = best.scores.get("same_script") != 0.0
         facts = pool.shots.get(best.shot_id)
         if facts is None or best.source_id in sources or not floor.clears(best.score, same_script=same):
+            continue
+        if (best.scores.get("named") or 0.0) >= named_min:
             continue
         sources.add(best.source_id)
         if facts.text.strip():

@@ -1,10 +1,12 @@
 """B-roll for a sentence with nothing specific to show: footage described like the footage the story's
-other sentences show, even when the headline (here in Chinese, against English descriptions) finds none."""
+other sentences show, even when the headline (here in Chinese, against English descriptions) finds none —
+but never other clips of named things (other signs), which a viewer would read as what they show."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +26,18 @@ LIBRARY = {
         )
         for i, word in enumerate(SIGNS)
     },
+    "classroom.mp4": (
+        "Students in a classroom",
+        "Young people sit at white desks on blue chairs in a classroom, facing the teacher.",
+        "classroom;students;school;education;chairs",
+        [("bars", 4.0)],
+    ),
+    "seminar.mp4": (
+        "Trainees in a seminar room",
+        "Trainees sit on rows of blue chairs in a seminar room and listen to a trainer.",
+        "seminar;training;students;classroom;chairs",
+        [("noise", 8.0)],
+    ),
     "market.mp4": (
         "Street market",
         "Shoppers buy fresh fruit and vegetables at a street market.",
@@ -34,6 +48,8 @@ LIBRARY = {
 ARTICLE = """# 公司的新课程
 
 老师先教大家怎么用手语表示“牛奶”。
+
+员工们在一间摆着蓝色椅子和白色桌子的教室里上课。
 
 公司计划明年把课程推广到所有部门，报名人数已经超过两百人。
 """
@@ -65,10 +81,23 @@ def test_a_sentence_with_nothing_to_show_gets_footage_like_the_storys(
     milk = [s for s in timeline.segments if "牛奶" in s.sentence]
     assert milk and milk[0].shot is not None and Path(milk[0].shot.path).name == "milk.mp4"
     closing = _closing(timeline)
-    assert closing and closing[0][0] == "broll"
-    assert all(fill == "card" or clip in {f"{word}.mp4" for word in SIGNS[1:]} for fill, clip in closing)
-    assert all(clip != "market.mp4" for _, clip in closing)  # footage unrelated to the story never shows
+    assert closing and closing[0] == ("broll", "seminar.mp4"), closing  # like the classroom footage
+    assert all(fill == "card" or clip == "seminar.mp4" for fill, clip in closing), closing
+    # never another sign (it would read as that word), nor footage unrelated to the story
+    shown = {Path(s.shot.path).name for s in timeline.segments if s.shot is not None}
+    assert shown.isdisjoint({f"{word}.mp4" for word in SIGNS[1:]} | {"market.mp4"}), shown
 
-    # Without the story's footage as B-roll queries the Chinese headline finds nothing: a card.
-    monkeypatch.setattr(make_module, "story_footage_texts", lambda *args: [])
-    assert [fill for fill, _ in _closing(_make(library, tmp_path / "without"))] == ["card"]
+    # The queries: the classroom sentence lends its footage's description; the "milk" sentence does not,
+    # since footage described like a named sign is other signs.
+    lent: list[list[str]] = []
+    real = make_module.story_footage_texts
+
+    def recording(*args: Any, **kwargs: Any) -> list[str]:
+        lent.append(real(*args, **kwargs))
+        return lent[-1]
+
+    monkeypatch.setattr(make_module, "story_footage_texts", recording)
+    _make(library, tmp_path / "recorded")
+    (texts,) = lent
+    assert any("classroom" in text for text in texts), texts
+    assert not any("Sign language" in text for text in texts), texts

@@ -18,7 +18,7 @@ from montage.timeline.cut_planner import GroupPlan, Take, best_first, clears_flo
 from montage.timeline.model import Alternative, Credit, Segment, ShotUse
 from montage.timeline.plan_inputs import CandidateShot, Slot
 from montage.timeline.shot_window import choose_window
-from montage.timeline.title_phrase import title_phrase
+from montage.timeline.title_phrase import clause_phrase, title_phrase
 
 
 @dataclass(frozen=True)
@@ -69,12 +69,15 @@ def _alternatives(
 
 def card_text(slot: Slot) -> str:
     """What a title card says: the things the sentence names (quoted), else the sentence when it is short,
-    else its anchor phrase or the sentence shortened."""
+    else (Chinese) the clause holding its anchor phrase when that is short, else the anchor phrase or the
+    sentence shortened."""
     named = [thing.text for thing in named_things(slot.text)]
     if named:
         return title_phrase(" · ".join(named))
     whole = title_phrase(slot.text)
-    return whole if not whole.endswith("…") else title_phrase(slot.text, slot.anchor)
+    if not whole.endswith("…"):
+        return whole
+    return clause_phrase(slot.text, slot.anchor) or title_phrase(slot.text, slot.anchor)
 
 
 def _group_segments(

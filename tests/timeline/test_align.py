@@ -10,7 +10,7 @@ import pytest
 
 from montage.errors import InputError
 from montage.options.alignment import AlignmentOptions
-from montage.timeline.align import align
+from montage.timeline.align import align, card_text
 from montage.timeline.plan_inputs import CandidateShot, Slot
 
 from .builders import shot, slots_from_durations
@@ -308,3 +308,16 @@ def test_a_run_on_of_a_few_frames_extends_the_previous_shot_not_a_flash_segment(
     assert first.shot is not None and first.shot.speed == pytest.approx(1.0, abs=0.01)
     _assert_tiles(segments, 9.0)
     _assert_no_frame_twice(segments)
+
+
+def test_a_chinese_card_shows_the_clause_of_its_anchor_when_it_is_short() -> None:
+    def card(text: str, anchor: str) -> str:
+        return card_text(Slot(0, text, 0.0, 5.0, 0.5, anchor))
+
+    worker = "后面的仓库里，一名戴黄色安全帽、穿橙色背心的工人沿着地上的红线走过。"
+    assert card(worker, "橙色") == "穿橙色背心的工人沿着地上的红线走过"  # not the bare word "橙色"
+    long_clause = "顾客在狭窄的过道里挑选货架上堆放的白色盘子和杯子以及各种各样的锅。"
+    assert card(long_clause, "顾客") == "顾客"  # the clause is too long for a card: the anchor
+    assert card("他说，下个月还会增加服务。", "服务") == "他说，下个月还会增加服务"  # short: the sentence
+    english = "Most of the day, colleagues walk along the long corridor between the meeting rooms."
+    assert card(english, "colleagues walk") == "colleagues walk"

@@ -15,8 +15,9 @@ clearing the floor; one per clip) are still acceptable at ``--secondary-precisio
 long sentence; "secondary_ratio_home" is the same for the candidates whose home the sentence is (among the
 article's sentences they score best for it), stored only when every ``--check`` set confirms it at that
 precision. The
-"specific" score is the weakest best match of any labelled sentence: a sentence whose best shot scores at
-least that shows something specific, and gets a card rather than B-roll when its footage runs out. The
+"specific" score is the weakest best match of any labelled sentence, moved halfway down to the best match
+of the strongest unlabelled sentence below it: a sentence whose best shot scores at least that shows
+something specific, and gets a card rather than B-roll when its footage runs out. The
 ``--check`` sets are scored with that floor and reported separately (held out: they did not set it).
 Prints JSON; ``--write`` stores the floor in ``montage/retrieval/calibration.json`` under the models' key.
 """
@@ -70,10 +71,17 @@ class LabelledShot:
 
 
 def labelled_scores(
-    eval_dir: Path, footage: Path, settings: Settings, db: Any, channels: Any, weights: RelevanceWeights
+    eval_dir: Path,
+    footage: Path,
+    settings: Settings,
+    db: Any,
+    channels: Any,
+    weights: RelevanceWeights,
+    unlabelled: list[tuple[float, bool]] | None = None,
 ) -> list[list[LabelledShot]]:
     """Per labelled sentence: every shot of the library scored with ``weights``, whether the labels accept
-    it, and whether the sentence is its home among the article's sentences."""
+    it, and whether the sentence is its home among the article's sentences. The best score and script
+    pairing of every sentence without a rule is appended to ``unlabelled`` when given."""
     labels = read_labels(eval_dir / "labels.json")
     scored: list[list[LabelledShot]] = []
     for name, rules in sorted(labels.items()):
@@ -92,6 +100,9 @@ def labelled_scores(
         for index, (text, items) in enumerate(zip(texts, ranked, strict=True)):
             accepted = [rule.relevant for rule in rules if rule.match in normalise(text)]
             if not accepted:
+                if unlabelled is not None and items:
+                    best = max(items, key=lambda item: item.score)
+                    unlabelled.append((best.score, best.scores.get("same_script") != 0.0))
                 continue
             clips = frozenset().union(*accepted)
             scored.append(
@@ -151,14 +162,22 @@ def similarity_ranges(scored: list[list[LabelledShot]]) -> dict[str, float]:
     return ranges
 
 
-def weakest_best_match(pairs_by_sentence: list[list[Pair]], same: bool) -> float | None:
-    """The lowest, over labelled sentences, of the best score of an accepted clip (one script pairing)."""
+def weakest_best_match(
+    pairs_by_sentence: list[list[Pair]], same: bool, unlabelled: list[tuple[float, bool]] | None = None
+) -> float | None:
+    """The "specific" score of one script pairing: the lowest, over labelled sentences, of the best score
+    of an accepted clip — moved halfway down to the best match of the strongest sentence without a rule
+    below it (as the floor is moved halfway to the next negative), so it does not sit on one sentence."""
     bests = [
         max(score for score, positive, _ in pairs if positive)
         for pairs in pairs_by_sentence
         if any(positive for _, positive, _ in pairs) and pairs[0][2] == same
     ]
-    return as_threshold(min(bests)) if bests else None
+    if not bests:
+        return None
+    weakest = min(bests)
+    below = [score for score, pairing in unlabelled or [] if pairing == same and score < weakest]
+    return as_threshold((weakest + max(below)) / 2 if below else weakest)
 
 
 def as_threshold(value: float) -> float:
@@ -294,7 +313,8 @@ def main() -> int:
     first = labelled_scores(args.eval, footage, settings, db, channels, settings.relevance)
     ranges = similarity_ranges(first)
     weights = settings.relevance.model_copy(update=ranges)
-    scored = labelled_scores(args.eval, footage, settings, db, channels, weights)
+    unlabelled: list[tuple[float, bool]] = []
+    scored = labelled_scores(args.eval, footage, settings, db, channels, weights, unlabelled)
     by_sentence = as_pairs(scored)
     pairs = [pair for sentence in by_sentence for pair in sentence]
     same = [(score, positive) for score, positive, same_script in pairs if same_script]
@@ -312,8 +332,8 @@ def main() -> int:
         checks[str(check)] = {
             "top_choice": top_choice_precision(
                 held_sentences,
-                weakest_best_match(by_sentence, True),
-                weakest_best_match(by_sentence, False),
+                weakest_best_match(by_sentence, True, unlabelled),
+                weakest_best_match(by_sentence, False, unlabelled),
             ),
             "same_script": measure([(s, p) for s, p, same in held_out if same], chosen["floor"]),
             "cross_script": measure(
@@ -323,7 +343,9 @@ def main() -> int:
             "secondary": secondary_check(held_scored, chosen["floor"], cross_floor, ratio, ratio_home),
         }
     top_choice = top_choice_precision(
-        by_sentence, weakest_best_match(by_sentence, True), weakest_best_match(by_sentence, False)
+        by_sentence,
+        weakest_best_match(by_sentence, True, unlabelled),
+        weakest_best_match(by_sentence, False, unlabelled),
     )
     home_holds = all(check["secondary"]["precision"] >= args.secondary_precision for check in checks.values())
     entry = {
@@ -335,14 +357,14 @@ def main() -> int:
         # MiniLM it admitted 15 clips on bench/eval, 2 of them accepted): else every shot keeps the
         # general ratio.
         **({"secondary_ratio_home": ratio_home} if home_holds else {}),
-        "specific": weakest_best_match(by_sentence, True),
+        "specific": weakest_best_match(by_sentence, True, unlabelled),
         "pairs": len(same),
         "positives": sum(1 for _, p in same if p),
         "cross_script": None
         if chosen_cross is None
         else {
             **chosen_cross,
-            "specific": weakest_best_match(by_sentence, False),
+            "specific": weakest_best_match(by_sentence, False, unlabelled),
             "pairs": len(cross),
             "positives": sum(1 for _, p in cross if p),
         },

@@ -600,10 +600,15 @@ def _slide_to_action(groups: Sequence[GroupPlan], ledger: _Ledger, options: Alig
                 None,
             )
             if around is not None:
-                start = active_start(
-                    take.shot, *around, take.source_s, options, default=take.in_s, min_piece_s=0.0
+                start = round(
+                    active_start(
+                        take.shot, *around, take.source_s, options, default=take.in_s, min_piece_s=0.0
+                    ),
+                    6,
                 )
-                take.in_s = round(start, 6)
+                if start != take.in_s:
+                    take.in_s = start
+                    take.reason += "; placed where the picture moves most in its free footage"
             ledger.add(take.shot.source_id, take.in_s, take.out_s)
 
 

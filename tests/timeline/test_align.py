@@ -259,8 +259,10 @@ def test_a_piece_moves_to_where_the_picture_changes() -> None:
     the car, not the empty lot at the start of the free footage."""
     profile = (0.2,) * 12 + (6.0,) * 4 + (0.2,) * 4  # 0.5 s steps
     slots = slots_from_durations([2.0])
-    moved = align(slots, {0: [_with_activity(shot(1, 1, 0.9), profile)]}, OPTIONS).segments[0].shot
+    segment = align(slots, {0: [_with_activity(shot(1, 1, 0.9), profile)]}, OPTIONS).segments[0]
+    moved = segment.shot
     assert moved is not None and moved.in_s >= 6.0 - 1e-6 and moved.out_s <= 8.0 + 1e-6
+    assert "where the picture moves most" in segment.fill_reason
     plain = align(slots, {0: [shot(1, 1, 0.9)]}, OPTIONS).segments[0].shot
     assert plain is not None and plain.in_s < 1.0  # without a profile: from the start, as before
     still = align(slots, {0: [_with_activity(shot(1, 1, 0.9), (0.3,) * 20)]}, OPTIONS).segments[0].shot

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 _QUOTED = re.compile(
     r'"([^"\n]{1,40})"|“([^”\n]{1,40})”|「([^」\n]{1,40})」|『([^』\n]{1,40})』|‘([^’\n]{1,40})’'
+    r"|«\s?([^»\n]{1,40}?)\s?»|„([^“”\n]{1,40})[“”]|‹([^›\n]{1,40})›"
+    # straight single quotes only between non-letters, so apostrophes (don't, Tom's) open nothing
+    r"|(?<![\w'])'([^'\n]{1,40})'(?![\w'])"
 )
 _MAX_WORDS = 4
 

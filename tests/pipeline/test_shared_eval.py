@@ -6,6 +6,7 @@ Regression guards for the cut-quality work, not its targets: the figures themsel
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,3 +89,14 @@ def test_a_sentence_the_library_shows_never_takes_b_roll(
             if verdict.verdict != "unjudged" and segment.fill == "broll"
         ]
         assert not b_roll
+
+
+def test_signs_in_single_quotes_are_named_things_too(shared_library: IndexedLibrary, tmp_path: Path) -> None:
+    """The same article with 'milk' instead of "milk": the same signs, in the order named (before single
+    quotes counted, "want" and "thanks" swapped places and "night" went to another sentence)."""
+    original = (shared_library.root.parent / "eval" / "articles" / "signs.md").read_text(encoding="utf-8")
+    article = tmp_path / "signs_single.md"
+    article.write_text(re.sub(r'"([a-z]+)"', r"'\1'", original), encoding="utf-8")
+    timeline = _cut(shared_library, article, tmp_path / "out")
+    shown = [Path(s.shot.path).name for s in timeline.segments if s.shot and s.fill == "named"]
+    assert shown == ["hungry.mkv", "eat.mkv", "milk.mkv", "want.mkv", "thanks.mkv", "bird.mkv", "night.mkv"]

@@ -24,6 +24,16 @@ def test_quoted_words_and_entities_in_reading_order() -> None:
     assert named_things('He said "this is a very long quotation of many words" loudly.') == []
 
 
+def test_single_quotes_and_guillemets_name_things_but_apostrophes_do_not() -> None:
+    def texts(sentence: str) -> list[str]:
+        return [t.text for t in named_things(sentence)]
+
+    assert texts("Coffee drinkers asked for the sign for 'milk' first.") == ["milk"]
+    assert texts("Don't say 'no' to Tom's dog.") == ["no"]
+    assert texts("Tom's and Jerry's cats sleep in the '90s house.") == []
+    assert texts("Les signes «oui» et „nein“ et ‹peut-être›.") == ["oui", "nein", "peut-être"]
+
+
 def test_dominant_script() -> None:
     assert dominant_script("港口里停满了集装箱船") == "han"
     assert dominant_script("Container ships in the harbour") == "other"

@@ -600,12 +600,7 @@ def _slide_to_action(groups: Sequence[GroupPlan], ledger: _Ledger, options: Alig
                 None,
             )
             if around is not None:
-                start = round(
-                    active_start(
-                        take.shot, *around, take.source_s, options, default=take.in_s, min_piece_s=0.0
-                    ),
-                    6,
-                )
+                start = round(active_start(take.shot, *around, take.source_s, take.in_s, options), 6)
                 if start != take.in_s:
                     take.in_s = start
                     take.reason += "; placed where the picture moves most in its free footage"

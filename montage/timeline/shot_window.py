@@ -60,47 +60,29 @@ def choose_window(
 
     low, high = min(fitting, key=distance)
     start = min(max(middle - needed / 2, low), high - needed)
-    start = round(active_start(shot, low, high, needed, options, default=start, min_piece_s=0.0), 6)
+    start = round(active_start(shot, low, high, needed, start, options), 6)
     return start, round(start + duration_s, 6)
 
 
 def active_start(
-    shot: CandidateShot,
-    low: float,
-    high: float,
-    length: float,
-    options: AlignmentOptions,
-    *,
-    default: float | None = None,
-    min_piece_s: float | None = None,
+    shot: CandidateShot, low: float, high: float, length: float, default: float, options: AlignmentOptions
 ) -> float:
-    """Where a piece of ``length`` source seconds starts in the free stretch ``[low, high]``.
-
-    ``default`` (the stretch's start unless given) unless another start shows at least ``activity_gain``
-    more mean motion; the most active such start wins (the earliest on a tie). Starts are tried on every
-    profile step and at either end of the stretch. What is left of the stretch on either side must be
-    empty or at least ``min_piece_s`` (default ``min_shot_s``) long, so moving a piece never strands a
-    sliver too short to show.
+    """Where a piece of ``length`` source seconds starts in the free stretch ``[low, high]``: at
+    ``default`` unless another start shows at least ``activity_gain`` more mean motion, then at the most
+    active start (the earliest on a tie). Starts are tried on every profile step and at either end of the
+    stretch. Callers pass stretches no other piece uses, so moving a piece takes nothing from another.
     """
-    start = low if default is None else default
     gain = options.activity_gain
     profile = shot.activity
     if gain is None or not profile or high - low - length < ACTIVITY_STEP_S - 1e-9:
-        return start
-    shortest = options.min_shot_s if min_piece_s is None else min_piece_s
+        return default
     latest = high - length
     first = math.ceil((low - shot.shot_start_s) / ACTIVITY_STEP_S - 1e-9)
     last = math.floor((latest - shot.shot_start_s) / ACTIVITY_STEP_S + 1e-9)
     tries = [low, *(shot.shot_start_s + step * ACTIVITY_STEP_S for step in range(first, last + 1)), latest]
 
-    def leaves_whole_pieces(at: float) -> bool:
-        before, after = at - low, high - (at + length)
-        return all(piece < 1e-6 or piece >= shortest - 1e-6 for piece in (before, after))
-
     def motion(at: float) -> float:
         return mean_activity(profile, shot.shot_start_s, at, at + length)
 
-    best = max(
-        (at for at in tries if leaves_whole_pieces(at)), key=lambda at: (motion(at), -at), default=start
-    )
-    return best if motion(best) >= motion(start) + gain else start
+    best = max(tries, key=lambda at: (motion(at), -at))
+    return best if motion(best) >= motion(default) + gain else default

@@ -162,7 +162,7 @@ def similarity_ranges(scored: list[list[LabelledShot]]) -> dict[str, float]:
     return ranges
 
 
-def weakest_best_match(
+def specific_score(
     pairs_by_sentence: list[list[Pair]], same: bool, unlabelled: list[tuple[float, bool]] | None = None
 ) -> float | None:
     """The "specific" score of one script pairing: the lowest, over labelled sentences, of the best score
@@ -323,6 +323,8 @@ def main() -> int:
     chosen_cross = choose_floor(cross, args.precision) if any(p for _, p in cross) else None
     key = calibration_key(channels.text.model_id, channels.visual.model_id if channels.visual else None)
     cross_floor = chosen_cross["floor"] if chosen_cross else chosen["floor"]
+    specific_same = specific_score(by_sentence, True, unlabelled)
+    specific_cross = specific_score(by_sentence, False, unlabelled)
     ratio, ratio_home = secondary_ratios(scored, chosen["floor"], cross_floor, args.secondary_precision)
     checks = {}
     for check in args.check or [ROOT / "bench" / "eval"]:
@@ -332,8 +334,8 @@ def main() -> int:
         checks[str(check)] = {
             "top_choice": top_choice_precision(
                 held_sentences,
-                weakest_best_match(by_sentence, True, unlabelled),
-                weakest_best_match(by_sentence, False, unlabelled),
+                specific_same,
+                specific_cross,
             ),
             "same_script": measure([(s, p) for s, p, same in held_out if same], chosen["floor"]),
             "cross_script": measure(
@@ -342,11 +344,7 @@ def main() -> int:
             ),
             "secondary": secondary_check(held_scored, chosen["floor"], cross_floor, ratio, ratio_home),
         }
-    top_choice = top_choice_precision(
-        by_sentence,
-        weakest_best_match(by_sentence, True, unlabelled),
-        weakest_best_match(by_sentence, False, unlabelled),
-    )
+    top_choice = top_choice_precision(by_sentence, specific_same, specific_cross)
     home_holds = all(check["secondary"]["precision"] >= args.secondary_precision for check in checks.values())
     entry = {
         **chosen,
@@ -357,14 +355,14 @@ def main() -> int:
         # MiniLM it admitted 15 clips on bench/eval, 2 of them accepted): else every shot keeps the
         # general ratio.
         **({"secondary_ratio_home": ratio_home} if home_holds else {}),
-        "specific": weakest_best_match(by_sentence, True, unlabelled),
+        "specific": specific_same,
         "pairs": len(same),
         "positives": sum(1 for _, p in same if p),
         "cross_script": None
         if chosen_cross is None
         else {
             **chosen_cross,
-            "specific": weakest_best_match(by_sentence, False, unlabelled),
+            "specific": specific_cross,
             "pairs": len(cross),
             "positives": sum(1 for _, p in cross if p),
         },

@@ -35,6 +35,12 @@ def text_alpha(fade_s: float, duration_s: float, *, fade_out: bool = True) -> st
     return f"min(1,max(0,min({rising},({duration_s:.4f}-t)/{fade_s:.4f})))"
 
 
+def drifting_x(drift_px: float, duration_s: float) -> str:
+    """A ``drawtext`` x expression: the text centred, drifting ``drift_px`` sideways over ``duration_s``
+    (so a still card never holds a frozen frame)."""
+    return f"(w-text_w)/2+{drift_px:.2f}*(t/{max(duration_s, 1e-3):.4f}-0.5)"
+
+
 class TitleCardGenerator:
     """Draws the phrase centred on a soft two-colour gradient that slowly turns; the text drifts sideways
     and fades in and out (the background does not: no dip to black).
@@ -98,7 +104,7 @@ class TitleCardGenerator:
                         "shadowcolor": "black@0.35",
                         "shadowx": 2,
                         "shadowy": 2,
-                        "x": f"(w-text_w)/2+{drift:.2f}*(t/{max(duration_s, 1e-3):.4f}-0.5)",
+                        "x": drifting_x(drift, duration_s),
                         "y": f"{top + i * line_height + (line_height - size) / 2:.1f}",
                     }
                 )

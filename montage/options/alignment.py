@@ -75,9 +75,9 @@ class AlignmentOptions(BaseModel):
     activity_gain: float | None = Field(
         default=1.0,
         ge=0,
-        description="A piece moves from the start of its free footage to where the picture changes more "
-        "when its mean motion (luma levels per frame at analysis size; static camera noise ~0.1-0.3, a "
-        "moving subject 1-10) is at least this much higher there. None = always from the start.",
+        description="Once the cut is planned, a piece moves within footage no other piece uses to where "
+        "its mean motion (luma levels per frame at analysis size; static camera noise ~0.1-0.3, a moving "
+        "subject 1-10) is at least this much higher. None = pieces stay where the planner put them.",
     )
     max_speed_change: float = Field(
         default=0.15,

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from montage.retrieval.calibration import RelevanceFloor
 from montage.retrieval.candidates import CandidatePool
+from montage.timeline.cut_planner import matches_named_thing
 from montage.timeline.plan_inputs import CandidateShot
 
 
@@ -41,7 +42,7 @@ def story_footage_texts(
         facts = pool.shots.get(best.shot_id)
         if facts is None or best.source_id in sources or not floor.clears(best.score, same_script=same):
             continue
-        if (best.scores.get("named") or 0.0) >= named_min:
+        if matches_named_thing(best, named_min):
             continue
         sources.add(best.source_id)
         if facts.text.strip():

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from montage.fallback.fonts import font_for_text
-from montage.fallback.title_card import text_alpha
+from montage.fallback.title_card import drifting_x, text_alpha
 from montage.render.graph import Filter, f
 from montage.timeline.model import Credit
 from montage.timeline.subtitle_lines import wrap_text
@@ -54,7 +54,6 @@ def end_card_source(
     font = font_for_text(" ".join(lines))
     line_height = round(size * 1.45)
     top = (height - line_height * len(lines)) / 2
-    drift = DRIFT_RATIO * width
     alpha = text_alpha(min(0.5, duration_s / 4), duration_s, fade_out=False)
     work_dir.mkdir(parents=True, exist_ok=True)
     filters: list[Filter] = [f("color", c=color, s=f"{width}x{height}", r=f"{fps:g}", d=round(duration_s, 6))]
@@ -70,7 +69,7 @@ def end_card_source(
                 fontsize=round(size * 1.25) if i == 0 else size,
                 fontcolor="0xe8e6e1" if i else "white",
                 alpha=alpha,
-                x=f"(w-text_w)/2+{drift:.2f}*(t/{max(duration_s, 1e-3):.4f}-0.5)",
+                x=drifting_x(DRIFT_RATIO * width, duration_s),
                 y=f"{top + i * line_height:.1f}",
             )
         )

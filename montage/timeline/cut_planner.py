@@ -248,17 +248,22 @@ def best_first(shots: Sequence[CandidateShot]) -> list[CandidateShot]:
     return ordered
 
 
+def matches_named_thing(shot: CandidateShot, named_min: float) -> bool:
+    """True when the shot is the clip of a thing its sentence names: its ``named`` part reaches
+    ``named_min`` (the shot's tags or title match a quoted word of the sentence)."""
+    return shot.scores.get("named_position") is not None and (shot.scores.get("named") or 0.0) >= named_min
+
+
 def _named_pins(relevant: Sequence[CandidateShot], options: AlignmentOptions) -> list[CandidateShot]:
     """The best shot of each named thing, in the order the things are named (one source per thing)."""
     best: dict[int, CandidateShot] = {}
     for shot in relevant:
-        position = shot.scores.get("named_position")
-        named = shot.scores.get("named") or 0.0
-        if position is None or named < options.named_min:
+        if not matches_named_thing(shot, options.named_min):
             continue
-        current = best.get(int(position))
+        position, named = int(shot.scores["named_position"] or 0), shot.scores.get("named") or 0.0
+        current = best.get(position)
         if current is None or (named, shot.score) > ((current.scores.get("named") or 0.0), current.score):
-            best[int(position)] = shot
+            best[position] = shot
     pins: list[CandidateShot] = []
     sources: set[int] = set()
     for position in sorted(best):
@@ -580,15 +585,19 @@ def _slide_to_action(groups: Sequence[GroupPlan], ledger: _Ledger, options: Alig
     take that another piece continues on screen (its shot run on under the next sentence, or started
     early under the one before) stays where it is.
     """
-    continued = {(g.held_in.shot.source_id, g.held_in.in_s) for g in groups if g.held_in is not None}
-    led_into = {(g.lead_out.shot.source_id, g.lead_out.out_s) for g in groups if g.lead_out is not None}
+    joints = [(g.held_in.shot.source_id, g.held_in.in_s) for g in groups if g.held_in is not None]
+    joints += [(g.lead_out.shot.source_id, g.lead_out.out_s) for g in groups if g.lead_out is not None]
+
+    def continued(take: Take) -> bool:  # a hold starts at its out point, or a J-cut ends at its in point
+        return any(
+            source_id == take.shot.source_id and min(abs(at - take.in_s), abs(at - take.out_s)) < 1e-4
+            for source_id, at in joints
+        )
+
     for group in groups:
         for take in group.takes:
             source_id = take.shot.source_id
-            if (take.in_s, take.out_s) not in ledger.used.get(source_id, []) or any(
-                key[0] == source_id and abs(key[1] - point) < 1e-4
-                for key, point in [*((k, take.out_s) for k in continued), *((k, take.in_s) for k in led_into)]
-            ):
+            if (take.in_s, take.out_s) not in ledger.used.get(source_id, []) or continued(take):
                 continue
             ledger.release(source_id, take.in_s, take.out_s)
             around = next(

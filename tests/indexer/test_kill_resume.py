@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -63,27 +64,50 @@ def _kill_once_stored(process: subprocess.Popen[bytes], db: Path, sources: int) 
     Each look holds SQLite's write lock (BEGIN IMMEDIATE) until the kill, so the run can store nothing
     between the look and the kill, and a run that is alive under the lock cannot have finished (its
     remaining files wait for the lock). The run's writes wait up to 30 s for a lock, far longer than a look.
+
+    Small files arrive together and are stored ~7-20 ms apart, so looks must be closer than that: they
+    come every millisecond and take the lock without SQLite's busy handler, whose sleeps grow to 100 ms
+    (long enough for all six files to be stored between two looks). Looking starts once the run's schema
+    is committed (read without a lock): a write lock held while the run creates a new database fails its
+    switch to WAL and its migration at once ("database is locked").
     """
+    finished = "the run finished before it could be killed; make the library bigger"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the run finished before it could be killed; make the library bigger"
-        if db.exists():
-            conn = sqlite3.connect(db, timeout=30, isolation_level=None)
+    while not _has_schema(db):
+        assert process.poll() is None, finished
+        assert time.monotonic() < deadline, "the run created no schema within 120 s"
+        time.sleep(0.001)
+    conn = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        while time.monotonic() < deadline:
+            assert process.poll() is None, finished
             try:
                 conn.execute("BEGIN IMMEDIATE")
-                try:
-                    stored = int(conn.execute("select count(*) from sources").fetchone()[0])
-                except sqlite3.OperationalError:  # the run has not created its tables yet
-                    stored = -1
-                if stored >= sources and process.poll() is None:
-                    os.killpg(process.pid, signal.SIGKILL)  # the CLI and its workers, like a power cut
-                    process.wait()
-                    return stored
-                conn.execute("ROLLBACK")
-            finally:
-                conn.close()
-        time.sleep(0.05)
+            except sqlite3.OperationalError:  # the run holds the write lock: look again in a moment
+                time.sleep(0.0005)
+                continue
+            stored = int(conn.execute("select count(*) from sources").fetchone()[0])
+            if stored >= sources and process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)  # the CLI and its workers, like a power cut
+                process.wait()
+                return stored
+            conn.execute("ROLLBACK")
+            time.sleep(0.001)
+    finally:
+        conn.close()
     raise AssertionError(f"fewer than {sources} files were stored within 120 s")
+
+
+def _has_schema(db: Path) -> bool:
+    """True once the run has committed its tables (a plain read: no lock the run could trip over)."""
+    if not Path(f"{db}-wal").exists():
+        return False
+    with closing(sqlite3.connect(db, timeout=0)) as conn:
+        try:
+            row = conn.execute("select count(*) from sqlite_master where name = 'sources'").fetchone()
+        except sqlite3.OperationalError:
+            return False
+    return bool(row[0])
 
 
 @pytest.mark.parametrize("kill_after_sources", [0, 2])

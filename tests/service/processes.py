@@ -108,8 +108,16 @@ def _healthy(port: int) -> bool:
         return False
 
 
-def wait_until(check: object, *, timeout: float, proc: Proc | None = None, what: str = "a condition") -> None:
-    """Poll ``check()`` until true; fail with the process output on timeout or if the process died."""
+def wait_until(
+    check: object,
+    *,
+    timeout: float,
+    proc: Proc | None = None,
+    what: str = "a condition",
+    every_s: float = 0.2,
+) -> None:
+    """Poll ``check()`` every ``every_s`` until true; fail with the process output on timeout or if the
+    process died."""
     assert callable(check)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -119,7 +127,7 @@ def wait_until(check: object, *, timeout: float, proc: Proc | None = None, what:
             raise AssertionError(
                 f"process exited ({proc.popen.returncode}) waiting for {what}:\n{proc.output()[-4000:]}"
             )
-        time.sleep(0.2)
+        time.sleep(every_s)
     tail = proc.output()[-4000:] if proc is not None else ""
     raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{tail}")
 

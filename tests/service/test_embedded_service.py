@@ -108,7 +108,9 @@ def test_server_killed_mid_reindex_finishes_after_restart(tmp_path: Path) -> Non
             job = httpx.get(f"{base}/v1/jobs/{job_id}", headers=headers, timeout=10).json()
             return bool(job["status"] == "running" and job["stage"] == "indexing" and job["progress"] > 0)
 
-        wait_until(indexing_started, timeout=180, proc=server, what="indexing to make progress")
+        # Six small files index in about a second on a fast machine: look every 10 ms, not wait_until's
+        # 200 ms, or the run can finish between two looks (it did, once in five CI runs).
+        wait_until(indexing_started, timeout=180, proc=server, what="indexing to make progress", every_s=0.01)
     finally:
         server.kill()
     server = start_server(env, port, log)
